@@ -1,0 +1,11 @@
+/** Type checking runs once in `npm test` (tsc --noEmit); ts-jest only transpiles, which keeps jest fast. */
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  testMatch: ['<rootDir>/{apps,libs,projections,test}/**/*.spec.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  moduleNameMapper: {
+    '^@helpdesk/(domain|event-store|application|http)$': '<rootDir>/libs/$1/src',
+  },
+  testTimeout: 30000,
+};
