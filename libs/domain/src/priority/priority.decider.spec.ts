@@ -1,0 +1,158 @@
+import type { Actor, CommandMetadata } from '../shared/message';
+import { SYSTEM_ACTOR } from '../shared/message';
+import { fold } from '../shared/decider';
+import { RuleViolation, type RuleKind } from '../shared/errors';
+import { DeciderSpecification } from '../shared/specification';
+import type { ChooseDefaultPriority, DefinePriority, PriorityCommand, SeedPriorities, UpdatePriority } from './priority.commands';
+import { priorityDecider } from './priority.decider';
+import type { DefaultPriorityChosen, PriorityDefined, PriorityEvent, PriorityUpdated } from './priority.events';
+
+const { given } = DeciderSpecification.for(priorityDecider);
+
+const admin: Actor = { id: 'ada', role: 'admin' };
+const agent: Actor = { id: 'bob', role: 'agent' };
+const meta = (actor: Actor = admin): CommandMetadata => ({
+  now: '2026-03-01T09:00:00.000Z',
+  actor,
+  channel: 'api',
+  correlationId: 'corr-1',
+});
+
+// commands
+const define = (data: Partial<DefinePriority['data']> = {}, actor?: Actor): DefinePriority => ({
+  type: 'DefinePriority',
+  data: { priorityId: 'urgent', name: 'Urgent', deadlineMinutes: 60, ...data },
+  metadata: meta(actor),
+});
+const update = (data: Partial<UpdatePriority['data']> = {}, actor?: Actor): UpdatePriority => ({
+  type: 'UpdatePriority',
+  data: { priorityId: 'urgent', ...data },
+  metadata: meta(actor),
+});
+const chooseDefault = (priorityId: string, actor?: Actor): ChooseDefaultPriority => ({
+  type: 'ChooseDefaultPriority',
+  data: { priorityId },
+  metadata: meta(actor),
+});
+const seed = (actor?: Actor): SeedPriorities => ({ type: 'SeedPriorities', data: {}, metadata: meta(actor) });
+
+// events
+const defined = (priorityId: string, name: string, deadlineMinutes: number | null, rank: number): PriorityDefined => ({
+  type: 'PriorityDefined',
+  data: { priorityId, name, deadlineMinutes, rank },
+});
+const updated = (priorityId: string, name: string, deadlineMinutes: number | null, rank: number): PriorityUpdated => ({
+  type: 'PriorityUpdated',
+  data: { priorityId, name, deadlineMinutes, rank },
+});
+const defaultChosen = (priorityId: string): DefaultPriorityChosen => ({ type: 'DefaultPriorityChosen', data: { priorityId } });
+
+// histories
+const urgent: PriorityEvent[] = [defined('urgent', 'Urgent', 60, 1), defaultChosen('urgent')];
+const someday = defined('someday', 'Someday', null, 2);
+
+const kindOf = (history: PriorityEvent[], command: PriorityCommand): RuleKind | undefined => {
+  try {
+    priorityDecider.decide(command, fold(priorityDecider, history));
+  } catch (error) {
+    if (error instanceof RuleViolation) return error.kind;
+  }
+  return undefined;
+};
+
+describe('priority decider', () => {
+  describe('DefinePriority', () => {
+    it('defines the first priority, ranks it 1 and makes it the default', () => given().when(define()).then(urgent));
+
+    it('ranks a further priority above every existing one and keeps the default', () =>
+      given(urgent).when(define({ priorityId: 'someday', name: 'Someday', deadlineMinutes: null })).then([someday]));
+
+    it('keeps the rank it is given', () =>
+      given(urgent)
+        .when(define({ priorityId: 'someday', name: 'Someday', deadlineMinutes: null, rank: 0 }))
+        .then([defined('someday', 'Someday', null, 0)]));
+
+    it('trims the name', () => given().when(define({ name: ' Urgent  ' })).then(urgent));
+
+    it('refuses anyone but an admin', () => given().when(define({}, agent)).thenThrows('admin-only'));
+
+    it('refuses an empty name', () => given().when(define({ name: '' })).thenThrows('name-required'));
+
+    it('refuses a name another priority has, whatever the case', () =>
+      given(urgent).when(define({ priorityId: 'x', name: 'URGENT' })).thenThrows('priority-name-taken'));
+
+    it('refuses an id already used', () => given(urgent).when(define({ name: 'Other' })).thenThrows('priority-exists'));
+
+    it('refuses a deadline of zero minutes', () => given().when(define({ deadlineMinutes: 0 })).thenThrows('invalid-deadline'));
+
+    it('refuses a negative deadline', () => given().when(define({ deadlineMinutes: -5 })).thenThrows('invalid-deadline'));
+
+    it('refuses a fractional deadline', () => given().when(define({ deadlineMinutes: 1.5 })).thenThrows('invalid-deadline'));
+
+    it('refuses a fractional rank', () => given().when(define({ rank: 2.5 })).thenThrows('invalid-rank'));
+  });
+
+  describe('UpdatePriority', () => {
+    it('changes the deadline, with the full new values', () =>
+      given(urgent).when(update({ deadlineMinutes: 30 })).then([updated('urgent', 'Urgent', 30, 1)]));
+
+    it('removes the deadline', () => given(urgent).when(update({ deadlineMinutes: null })).then([updated('urgent', 'Urgent', null, 1)]));
+
+    it('renames and reranks', () => given(urgent).when(update({ name: 'Critical', rank: 9 })).then([updated('urgent', 'Critical', 60, 9)]));
+
+    it('does nothing when nothing changes', () =>
+      given(urgent).when(update({ name: 'Urgent', deadlineMinutes: 60, rank: 1 })).thenNothingHappens());
+
+    it('refuses anyone but an admin', () => given(urgent).when(update({ rank: 3 }, agent)).thenThrows('admin-only'));
+
+    it('refuses an unknown priority', () => given(urgent).when(update({ priorityId: 'nope', rank: 3 })).thenThrows('unknown-priority'));
+
+    it('refuses an empty name', () => given(urgent).when(update({ name: '  ' })).thenThrows('name-required'));
+
+    it('refuses a name another priority has', () =>
+      given(urgent, someday).when(update({ name: 'someday' })).thenThrows('priority-name-taken'));
+
+    it('refuses an invalid deadline', () => given(urgent).when(update({ deadlineMinutes: 0 })).thenThrows('invalid-deadline'));
+
+    it('refuses an invalid rank', () => given(urgent).when(update({ rank: Number.NaN })).thenThrows('invalid-rank'));
+  });
+
+  describe('ChooseDefaultPriority', () => {
+    it('makes a priority the default', () => given(urgent, someday).when(chooseDefault('someday')).then([defaultChosen('someday')]));
+
+    it('does nothing when it already is the default', () => given(urgent).when(chooseDefault('urgent')).thenNothingHappens());
+
+    it('refuses anyone but an admin', () => given(urgent, someday).when(chooseDefault('someday', agent)).thenThrows('admin-only'));
+
+    it('refuses an unknown priority', () => given(urgent).when(chooseDefault('nope')).thenThrows('unknown-priority'));
+  });
+
+  describe('SeedPriorities', () => {
+    const seeded: PriorityEvent[] = [
+      defined('low', 'Low', 4320, 1),
+      defined('medium', 'Medium', 1440, 2),
+      defined('high', 'High', 240, 3),
+      defaultChosen('medium'),
+    ];
+
+    it('installs Low, Medium and High with Medium as the default', () => given().when(seed()).then(seeded));
+
+    it('may be run by the system actor', () => given().when(seed(SYSTEM_ACTOR)).then(seeded));
+
+    it('does nothing once any priority exists', () => given(urgent).when(seed()).thenNothingHappens());
+
+    it('refuses an agent', () => given().when(seed(agent)).thenThrows('admin-only'));
+  });
+
+  describe('how each rule is reported', () => {
+    it.each<[string, RuleKind, PriorityEvent[], PriorityCommand]>([
+      ['admin-only', 'forbidden', [], define({}, agent)],
+      ['name-required', 'invalid', [], define({ name: '' })],
+      ['priority-name-taken', 'conflict', urgent, define({ priorityId: 'x' })],
+      ['priority-exists', 'conflict', urgent, define({ name: 'Other' })],
+      ['invalid-deadline', 'invalid', [], define({ deadlineMinutes: -1 })],
+      ['invalid-rank', 'invalid', [], define({ rank: 0.5 })],
+      ['unknown-priority', 'not-found', [], update({ rank: 1 })],
+    ])('%s is %s', (_code, kind, history, command) => expect(kindOf(history, command)).toBe(kind));
+  });
+});
