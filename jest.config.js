@@ -7,5 +7,6 @@ module.exports = {
   moduleNameMapper: {
     '^@helpdesk/(domain|event-store|application|http)$': '<rootDir>/libs/$1/src',
   },
+  modulePathIgnorePatterns: ['<rootDir>/dist'],
   testTimeout: 30000,
 };

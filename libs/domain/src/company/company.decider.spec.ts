@@ -1,7 +1,7 @@
 import type { Actor, CommandMetadata } from '../shared/message';
 import { fold } from '../shared/decider';
 import { RuleViolation, type RuleKind } from '../shared/errors';
-import { DeciderSpecification } from '../shared/specification';
+import { DeciderSpecification } from '../testing/specification';
 import type { CompanyCommand, CreateCompany, UpdateCompany } from './company.commands';
 import { companyDecider } from './company.decider';
 import type { CompanyCreated, CompanyEvent, CompanyUpdated } from './company.events';

@@ -2,7 +2,7 @@ import type { Actor, CommandMetadata } from '../shared/message';
 import { SYSTEM_ACTOR } from '../shared/message';
 import { fold } from '../shared/decider';
 import { RuleViolation, type RuleKind } from '../shared/errors';
-import { DeciderSpecification } from '../shared/specification';
+import { DeciderSpecification } from '../testing/specification';
 import type { ContactEmailCommand } from './contact-email.commands';
 import { contactEmailDecider } from './contact-email.decider';
 import type { ContactEmailEvent } from './contact-email.events';

@@ -2,7 +2,7 @@ import type { Actor, CommandMetadata } from '../shared/message';
 import { SYSTEM_ACTOR } from '../shared/message';
 import { fold } from '../shared/decider';
 import { RuleViolation, type RuleKind } from '../shared/errors';
-import { DeciderSpecification } from '../shared/specification';
+import { DeciderSpecification } from '../testing/specification';
 import type { ContactCommand, CreateContact, UpdateContact } from './contact.commands';
 import { contactDecider } from './contact.decider';
 import type { ContactCreated, ContactEvent, ContactUpdated } from './contact.events';

@@ -6,7 +6,7 @@
 import type { BaseStatus, Catalog, StatusDefinition } from '../catalog/catalog';
 import { fold } from '../shared/decider';
 import { type Actor, SYSTEM_ACTOR } from '../shared/message';
-import { DeciderSpecification } from '../shared/specification';
+import { DeciderSpecification } from '../testing/specification';
 import type * as C from './request.commands';
 import type * as E from './request.events';
 import { requestDecider } from './request.decider';

@@ -3,7 +3,7 @@ import type { Actor, CommandMetadata } from '../shared/message';
 import { SYSTEM_ACTOR } from '../shared/message';
 import { fold } from '../shared/decider';
 import { RuleViolation, type RuleKind } from '../shared/errors';
-import { DeciderSpecification } from '../shared/specification';
+import { DeciderSpecification } from '../testing/specification';
 import type { ChooseAcceptStatus, ChooseDefaultStatus, DefineStatus, SeedStatuses, UpdateStatus } from './status.commands';
 import { statusDecider } from './status.decider';
 import type { AcceptStatusChosen, DefaultStatusChosen, StatusDefined, StatusEvent, StatusUpdated } from './status.events';

@@ -1,6 +1,6 @@
-import { fold, type Decider } from './decider';
-import type { Command, Event } from './message';
-import { RuleViolation } from './errors';
+import { fold, type Decider } from '../shared/decider';
+import type { Command, Event } from '../shared/message';
+import { RuleViolation } from '../shared/errors';
 
 /**
  * Given/when/then for deciders:

@@ -1,0 +1,23 @@
+import { cpus, totalmem } from 'node:os';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const percentile = (sortedMs: readonly number[], p: number): number =>
+  sortedMs.length === 0 ? NaN : sortedMs[Math.min(sortedMs.length - 1, Math.floor((p / 100) * sortedMs.length))]!;
+
+export const summarise = (latenciesMs: number[]) => {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+};
+
+export const machine = (): string => {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}`;
+};
+
+/** Appends a dated section to BENCHMARKS.md at the repository root. */
+export const record = (title: string, lines: string[]): void => {
+  const file = resolve(__dirname, '../../../BENCHMARKS.md');
+  if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n\nFigures written by the scripts in `bench/`; each section says the machine and the date it ran.\n');
+  appendFileSync(file, `\n## ${title} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n\nMachine: ${machine()}\n\n${lines.join('\n')}\n`);
+};

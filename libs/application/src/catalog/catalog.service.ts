@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { emptyCatalog, evolveCatalog, type Catalog, type CatalogEvent } from '@helpdesk/domain';
+import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
+
+const CATALOG_CATEGORIES = ['config', 'agent'] as const;
+
+/**
+ * The reference data (statuses, categories, priorities, agents and their token hashes), folded from
+ * the configuration and agent streams. `current()` first reads whatever was appended since the last
+ * fold — one indexed query that usually returns nothing — so a status or token created a moment ago,
+ * by this process or another, is already known to the next command.
+ */
+@Injectable()
+export class CatalogService {
+  private catalog: Catalog = emptyCatalog();
+  private position: bigint | undefined;
+  private running: Promise<Catalog> | undefined;
+  private queued: Promise<Catalog> | undefined;
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  current(): Promise<Catalog> {
+    // Callers share refreshes, but never one that started before they called: it could miss a write
+    // they already saw acknowledged. So a caller arriving mid-refresh joins the next one.
+    if (!this.running) return this.start();
+    if (!this.queued) {
+      this.queued = this.running.then(
+        () => this.start(),
+        () => this.start(),
+      );
+    }
+    return this.queued;
+  }
+
+  private start(): Promise<Catalog> {
+    this.queued = undefined;
+    const run = this.refresh().finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  /** The last folded catalog without reading the store (for hot paths that tolerate milliseconds of lag). */
+  snapshot(): Catalog {
+    return this.catalog;
+  }
+
+  private async refresh(): Promise<Catalog> {
+    for (;;) {
+      const page = await this.store.readAll({
+        fromPosition: this.position,
+        maxCount: 1000,
+        filter: { streamCategories: CATALOG_CATEGORIES },
+      });
+      for (const event of page) {
+        this.catalog = evolveCatalog(this.catalog, { type: event.type, data: event.data } as CatalogEvent);
+        this.position = event.position;
+      }
+      if (page.length < 1000) return this.catalog;
+    }
+  }
+}

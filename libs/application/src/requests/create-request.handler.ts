@@ -1,0 +1,50 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { requestDecider, type CreateRequest } from '@helpdesk/domain';
+import { CatalogService } from '../catalog/catalog.service';
+import { ContactDirectory } from '../contacts/contact-directory';
+import { commandMetadata, scopedKey, type CommandContext } from '../event-sourcing/command-context';
+import { CommandRunner } from '../event-sourcing/command-runner';
+import { nameBasedId, newId } from '../support/ids';
+import { RequestNumbers } from './request-numbers';
+import { requestTarget, numberOf, toResponse, type CommandResponse } from './request-target';
+
+type MessageInput = Omit<CreateRequest['data']['message'], 'messageId'>;
+export type CreateRequestInput = Omit<CreateRequest['data'], 'requestId' | 'number' | 'message'> & { message: MessageInput };
+
+export class CreateRequestCommand {
+  constructor(
+    readonly input: CreateRequestInput,
+    readonly ctx: CommandContext,
+  ) {}
+}
+
+@CommandHandler(CreateRequestCommand)
+export class CreateRequestHandler implements ICommandHandler<CreateRequestCommand, CommandResponse> {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly catalog: CatalogService,
+    private readonly numbers: RequestNumbers,
+    private readonly contacts: ContactDirectory,
+  ) {}
+
+  async execute({ input, ctx }: CreateRequestCommand): Promise<CommandResponse> {
+    // With an Idempotency-Key the id is derived from it, so a retry lands on the same stream and finds its answer there.
+    const key = ctx.idempotency ? scopedKey(ctx.actor.id, ctx.idempotency.key) : undefined;
+    const requestId = key ? nameBasedId(`request|${key}`) : newId();
+    const messageId = key ? nameBasedId(`request-message|${key}`) : newId();
+
+    const outcome = await this.runner.run(ctx, requestTarget(requestId), async (uow, request) => {
+      await this.contacts.mustAllExist(input.contactIds);
+      const catalog = await this.catalog.current();
+      const decide = (number: number) =>
+        requestDecider.decide(
+          { type: 'CreateRequest', data: { ...input, requestId, number, message: { ...input.message, messageId } }, metadata: commandMetadata(ctx) },
+          request.state,
+          catalog,
+        );
+      decide(0); // Reject bad input before a number is spent on it.
+      uow.append(request, requestDecider, decide(await this.numbers.reserve(requestId)));
+    });
+    return toResponse(requestId, outcome, numberOf(outcome.state));
+  }
+}

@@ -1,0 +1,22 @@
+import { sha256Hex } from './ids';
+
+/**
+ * Stream names. The part before the first '-' is the stream's category (EventStoreDB's `$ce-`
+ * convention), which filtered subscriptions use, so names of special streams avoid a '-' that
+ * would put them in another stream's category.
+ */
+export const Streams = {
+  request: (id: string) => `request-${id}`,
+  agent: (id: string) => `agent-${id}`,
+  contact: (id: string) => `contact-${id}`,
+  company: (id: string) => `company-${id}`,
+  /** One stream per normalised address: appending the claim there is what keeps addresses unique. */
+  contactEmail: (normalizedEmail: string) => `contactemail-${sha256Hex(normalizedEmail)}`,
+  statuses: 'config-statuses',
+  categories: 'config-categories',
+  priorities: 'config-priorities',
+  /** Event n (0-based) reserves request number n + 1. */
+  requestNumbers: 'sequence-requestnumbers',
+} as const;
+
+export const idFromStream = (streamId: string): string => streamId.slice(streamId.indexOf('-') + 1);

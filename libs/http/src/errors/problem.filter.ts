@@ -1,0 +1,79 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { RuleViolation, type RuleKind } from '@helpdesk/domain';
+import {
+  ApplicationError,
+  ConcurrencyConflict,
+  IdempotencyKeyReused,
+  PreconditionFailed,
+  ResourceNotFound,
+  UnknownReference,
+} from '@helpdesk/application';
+import { problem, type FieldError, type Problem } from './problem';
+
+const RULE_STATUS: Record<RuleKind, number> = { conflict: 409, invalid: 422, forbidden: 403, 'not-found': 404 };
+
+/** Turns anything thrown into application/problem+json. Unknown errors become a 500 that reveals nothing. */
+export const toProblem = (error: unknown): Problem => {
+  if (error instanceof RuleViolation) return problem(RULE_STATUS[error.kind], error.code, error.message);
+  if (error instanceof ApplicationError) return problem(applicationStatus(error), error.code, error.message);
+  if (error instanceof HttpException) return fromHttpException(error);
+  const fastify = error as { statusCode?: number; code?: string; message?: string };
+  if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    return problem(fastify.statusCode, fastifyCode(fastify.code, fastify.statusCode), fastify.message ?? 'Bad request');
+  }
+  return problem(500, 'internal-error', 'Something went wrong on our side; nothing was written by this request');
+};
+
+const applicationStatus = (error: ApplicationError): number => {
+  if (error instanceof ResourceNotFound) return 404;
+  if (error instanceof PreconditionFailed) return 412;
+  if (error instanceof ConcurrencyConflict) return 409;
+  if (error instanceof IdempotencyKeyReused) return 422;
+  if (error instanceof UnknownReference) return 422;
+  return 500;
+};
+
+const fastifyCode = (code: string | undefined, status: number): string => {
+  if (status === 413) return 'payload-too-large';
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported-media-type';
+  if (code?.startsWith('FST_ERR_CTP')) return 'malformed-body';
+  return 'bad-request';
+};
+
+const fromHttpException = (error: HttpException): Problem => {
+  const status = error.getStatus();
+  const response = error.getResponse();
+  const body = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+  const errors = Array.isArray(body['errors']) ? (body['errors'] as FieldError[]) : undefined;
+  const message = typeof body['message'] === 'string' ? body['message'] : Array.isArray(body['message']) ? body['message'].join('; ') : error.message;
+  const code =
+    typeof body['code'] === 'string'
+      ? body['code']
+      : status === 400
+        ? errors
+          ? 'validation-failed'
+          : 'bad-request'
+        : status === 401
+          ? 'unauthenticated'
+          : status === 403
+            ? 'forbidden'
+            : status === 404
+              ? 'not-found'
+              : status === 413
+                ? 'payload-too-large'
+                : 'http-error';
+  return problem(status, code, message, errors);
+};
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = toProblem(error);
+    if (body.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    void reply.status(body.status).header('content-type', 'application/problem+json').send(body);
+  }
+}
