@@ -52,6 +52,7 @@ export interface ReadStreamOptions {
 /**
  * Server-side filter for reads of the global log. A stream's category is the part of its name before
  * the first '-' (`request-<uuid>` -> `request`), as in EventStoreDB's `$ce-` convention.
+ * Both lists must match when both are given. An omitted list does not filter; an empty list matches nothing.
  */
 export interface EventFilter {
   readonly streamCategories?: readonly string[];
@@ -77,7 +78,10 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
 }
 
 export interface EventStore {
-  /** Append to one stream if it is at the expected revision. Throws WrongExpectedVersionError otherwise. */
+  /**
+   * Append to one stream if it is at the expected revision. Throws WrongExpectedVersionError otherwise.
+   * `events` must not be empty (a RangeError says so): an empty write has no position to acknowledge.
+   */
   append(streamId: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /**
    * Append to several streams atomically: either every write happens or none does. Used where one
