@@ -35,6 +35,8 @@ const arg = (name: string, fallback: number) => {
   return index >= 0 ? Number(process.argv[index + 1]) : fallback;
 };
 const SECONDS = arg('seconds', 15);
+const modeIndex = process.argv.indexOf('--mode');
+const MODE = modeIndex >= 0 ? process.argv[modeIndex + 1] : 'both';
 const CLIENTS = arg('clients', 50);
 const WARMUP_SECONDS = 2;
 
@@ -118,7 +120,9 @@ const inProcess = async (): Promise<Run> => {
 const overHttp = async (): Promise<Run> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-http-'));
   const token = `bench_${randomUUID()}`;
-  const child = spawn(process.execPath, [join(__dirname, '../apps/server/src/main.js')], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server side.
+  const nodeArgs = process.env['BENCH_SERVER_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../apps/server/src/main.js')], {
     env: { ...process.env, PORT: '0', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_TOKEN: token, LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -163,7 +167,10 @@ const main = async () => {
   console.log(`${CLIENTS} clients, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per mode; create + 5 follow-ups per request; synchronous=FULL`);
   const header = ['| mode | clients | commands/s | p50 ms | p99 ms | max ms | errors |', '|---|---|---|---|---|---|---|'];
   console.log(header.join('\n'));
-  const lines = [report('in-process (CommandBus)', await inProcess()), report('HTTP (real server process, load generator on the same machine)', await overHttp())];
+  const lines: string[] = [];
+  if (MODE !== 'http') lines.push(report('in-process (CommandBus)', await inProcess()));
+  if (MODE !== 'inprocess') lines.push(report('HTTP (real server process, load generator on the same machine)', await overHttp()));
+  if (process.argv.includes('--no-record')) return;
   record('Write side: durable commands per second', [
     `Workload: ${CLIENTS} concurrent clients, each registering a request and running 5 follow-up commands on it (accept, note, PATCH priority+tags, reply, close), for ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up. SQLite event store with synchronous=FULL (fsync per commit; concurrent commands share a commit). Script: \`npm run bench:commands\`.`,
     '',

@@ -117,6 +117,19 @@ describe('contacts and companies over HTTP', () => {
     });
   });
 
+  it('of two contacts claiming the same address at once, exactly one gets it', async () => {
+    const email = uniqueEmail('race');
+    const contacts = await Promise.all([1, 2, 3, 4].map(() => createContact(agent.client, { emails: [] })));
+    const answers = await Promise.all(contacts.map((id) => agent.client.post(`/api/contacts/${id}/emails`, { email })));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    for (const loser of answers.filter((a) => a.status !== 201)) expectProblem(loser, 409, 'email-in-use');
+    const winner = contacts[answers.findIndex((a) => a.status === 201)];
+    expect((await agent.client.get(`/api/contacts?email=${email}`)).body.id).toBe(winner);
+    for (const id of contacts) {
+      expect(((await agent.client.get(`/api/contacts/${id}`)).body.emails as string[]).includes(email)).toBe(id === winner);
+    }
+  });
+
   describe('/api/companies', () => {
     it('create, read, update', async () => {
       const response = await agent.client.post('/api/companies', { name: 'Example Ltd', domain: '@Example.COM' });

@@ -8,10 +8,12 @@ import {
   expectProblem,
   expectStatus,
   registerUser,
+  requestState,
   requestStream,
   revisionOf,
   startE2e,
   unique,
+  uniqueEmail,
   type E2e,
   type User,
 } from '../support/e2e-harness';
@@ -289,6 +291,42 @@ describe('errors and limits over HTTP', () => {
       expectCommand(await agent.client.post(`/api/requests/${one.id}/tags`, { tag: 'x' }, { 'idempotency-key': key }), { revision: 2 });
       expectProblem(await agent.client.post(`/api/requests/${two.id}/tags`, { tag: 'x' }, { 'idempotency-key': key }), 422, 'idempotency-key-reused');
       expect(await revisionOf(e2e.store, requestStream(two.id))).toBe(1);
+    });
+
+    it('a key reused for another contact leaves the address reservation consistent (never half-written)', async () => {
+      const x = await createContact(agent.client, { emails: [] });
+      const y = await createContact(agent.client, { emails: [] });
+      const email = uniqueEmail('shared');
+      const key = unique('email-key');
+      expectCommand(await agent.client.post(`/api/contacts/${x}/emails`, { email }, { 'idempotency-key': key }), { status: 201, id: x });
+      expectCommand(await agent.client.delete(`/api/contacts/${x}/emails/${encodeURIComponent(email)}`), { id: x });
+
+      // Refusing the reused key (422) or adding the address properly are both fine; adding it without the reservation is not.
+      const reused = await agent.client.post(`/api/contacts/${y}/emails`, { email }, { 'idempotency-key': key });
+      if (reused.status !== 201) expectProblem(reused, 422, 'idempotency-key-reused');
+      const yHasIt = ((await agent.client.get(`/api/contacts/${y}`)).body.emails as string[]).includes(email);
+      const lookup = await agent.client.get(`/api/contacts?email=${encodeURIComponent(email)}`);
+      expect(lookup.status === 200 ? lookup.body.id : null).toBe(yHasIt ? y : null);
+      const z = await createContact(agent.client, { emails: [] });
+      const third = await agent.client.post(`/api/contacts/${z}/emails`, { email });
+      expect(third.status).toBe(yHasIt ? 409 : 201);
+    });
+
+    it('a key reused for a merge into another target leaves both requests consistent (never half-written)', async () => {
+      const target = await createRequest(agent.client, e2e.store);
+      const source = await createRequest(agent.client, e2e.store);
+      const otherTarget = await createRequest(agent.client, e2e.store);
+      const key = unique('merge-key');
+      expectCommand(await agent.client.post(`/api/requests/${target.id}/merge`, { sourceIds: [source.id] }, { 'idempotency-key': key }), { id: target.id });
+      expectCommand(await agent.client.post(`/api/requests/${target.id}/unmerge`, { sourceId: source.id }), { id: target.id });
+
+      const reused = await agent.client.post(`/api/requests/${otherTarget.id}/merge`, { sourceIds: [source.id] }, { 'idempotency-key': key });
+      if (reused.status !== 200) expectProblem(reused, 422, 'idempotency-key-reused');
+      const sourceState = await requestState(e2e.store, source.id);
+      const targetState = await requestState(e2e.store, otherTarget.id);
+      const joined = targetState.mergedSources.some((s) => s.requestId === source.id);
+      expect(sourceState.mergedInto?.requestId ?? null).toBe(joined ? otherTarget.id : null);
+      expect(targetState.messages.some((m) => m.messageId === source.messageId)).toBe(joined);
     });
 
     it('keys are per user, and a refused command does not use its key up', async () => {

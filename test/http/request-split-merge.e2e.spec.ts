@@ -191,7 +191,7 @@ describe('requests: split, merge, unmerge over HTTP', () => {
 
       // A (merged into B) as the target, addressed by id.
       expectProblem(await agent.client.post(`/api/requests/${a.id}/merge`, { sourceIds: [c.id] }), 409, 'merge-target-merged');
-      // A again as a source, here together with a good one: the good one must not be merged either.
+      // A again as a source; then together with a good one (D), which must not be merged either.
       expectProblem(await agent.client.post(`/api/requests/${c.id}/merge`, { sourceIds: [a.id] }), 409, 'request-already-merged');
       const d = await createRequest(agent.client, e2e.store);
       expectProblem(await agent.client.post(`/api/requests/${c.id}/merge`, { sourceIds: [d.id, a.id] }), 409, 'request-already-merged');

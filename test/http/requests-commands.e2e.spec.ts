@@ -97,10 +97,21 @@ describe('requests: commands over HTTP', () => {
       expect(recorded[0]!.metadata['channel']).toBe('web');
     });
 
-    it('numbers requests one after the other', async () => {
+    it('numbers requests one after the other, never twice the same, even when created at once', async () => {
       const first = await createRequest(agent.client, e2e.store);
       const second = await createRequest(agent.client, e2e.store);
       expect(second.number).toBe(first.number + 1);
+      const contactId = await createContact(agent.client);
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 ? agent : colleague).client.post('/api/requests', { title: `Burst ${i}`, contactIds: [contactId], message: { body: 'x' } }),
+        ),
+      );
+      for (const answer of answers) expectCommand(answer, { status: 201, revision: 1 });
+      const numbers = answers.map((a) => a.body.number as number).sort((a, b) => a - b);
+      expect(new Set(numbers).size).toBe(12);
+      expect(numbers[0]).toBeGreaterThan(second.number);
+      for (const answer of answers) expect((await requestState(e2e.store, answer.body.id)).number).toBe(answer.body.number);
     });
   });
 

@@ -73,6 +73,7 @@ export class UnitOfWork {
 @Injectable()
 export class CommandRunner {
   private readonly maxAttempts = 8;
+  private readonly committedListeners: ((streamIds: readonly string[]) => void)[] = [];
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -118,14 +119,23 @@ export class CommandRunner {
         continue;
       }
 
+      const written = pending.map((write) => write.snapshot.streamId);
+      for (const listener of this.committedListeners) listener(written);
       let position: bigint | undefined;
       results.forEach((result, i) => {
         const write = pending[i]!;
         if (position === undefined || result.position > position) position = result.position;
         const expectedNext = (write.snapshot.revision ?? -1n) + BigInt(write.events.length);
         if (result.nextExpectedRevision === expectedNext) {
+          const commands = ctx.idempotency
+            ? new Map(write.snapshot.commands).set(scopedKey(ctx.actor.id, ctx.idempotency.key), {
+                revision: result.nextExpectedRevision,
+                position: result.position,
+                fingerprint: ctx.idempotency.fingerprint,
+              })
+            : write.snapshot.commands;
           this.loader.remember(
-            { ...write.snapshot, state: write.state, revision: result.nextExpectedRevision, position: result.position },
+            { ...write.snapshot, state: write.state, revision: result.nextExpectedRevision, position: result.position, commands },
             write.decider,
           );
         } else {
@@ -141,6 +151,11 @@ export class CommandRunner {
         replayed: false,
       };
     }
+  }
+
+  /** Told which streams a command of this process has just written (e.g. to refresh the catalog). */
+  onCommitted(listener: (streamIds: readonly string[]) => void): void {
+    this.committedListeners.push(listener);
   }
 
   private append(ctx: CommandContext, pending: PendingWrite[]): Promise<AppendResult[]> {

@@ -1,7 +1,28 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
-/** A fresh random id (UUID v4). */
-export const newId = (): string => randomUUID();
+// Random bytes are drawn in blocks: one syscall per 409 ids instead of one per id.
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+const randomBytes10 = (): Buffer => {
+  if (poolOffset + 10 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  poolOffset += 10;
+  return pool.subarray(poolOffset - 10, poolOffset);
+};
+
+/**
+ * A fresh id: a UUID v7 (RFC 9562), i.e. 48 bits of Unix milliseconds then 74 random bits. Ids made
+ * close in time sort close together, so the store's indexes (event ids, stream names) grow at their
+ * right edge instead of touching a random page per insert — fewer pages written per commit.
+ */
+export const newId = (now = Date.now()): string => {
+  const time = now.toString(16).padStart(12, '0');
+  const hex = randomBytes10().toString('hex');
+  const variant = ((parseInt(hex.slice(3, 4), 16) & 0x3) | 0x8).toString(16);
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex.slice(0, 3)}-${variant}${hex.slice(4, 7)}-${hex.slice(7, 19)}`;
+};
 
 /**
  * A name-based UUID (RFC 9562 v5: SHA-1 of namespace + name). The same name always gives the same id,
