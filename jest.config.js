@@ -1,9 +1,9 @@
-/** Type checking runs once in `npm test` (tsc --noEmit); ts-jest only transpiles, which keeps jest fast. */
+/** Type checking happens once, in `npm test`'s build step (tsc over everything); ts-jest only transpiles, which keeps jest fast. */
 module.exports = {
   testEnvironment: 'node',
   rootDir: '.',
   testMatch: ['<rootDir>/{apps,libs,projections,test}/**/*.spec.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }] },
   moduleNameMapper: {
     '^@helpdesk/(domain|event-store|application|http)$': '<rootDir>/libs/$1/src',
   },

@@ -258,7 +258,7 @@ describe('errors and limits over HTTP', () => {
       expect(await head()).toBe(before);
       const recorded = await events(e2e.store, requestStream(first.id));
       expect(recorded).toHaveLength(2);
-      expect(recorded[0]!.metadata['idempotencyKey']).toBe(`${agent.id}:${key}`);
+      expect(recorded[0]!.metadata['idempotencyKey']).toBe(key);
     });
 
     it('the same key with a different body is refused (422) and writes nothing', async () => {

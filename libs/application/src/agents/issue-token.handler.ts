@@ -37,7 +37,8 @@ export class IssueAgentTokenHandler implements ICommandHandler<IssueAgentToken, 
     const outcome = await this.runner.run(ctx, { streamId: Streams.agent(agentId), decider: agentDecider }, (uow, agent) => {
       const command = { type: 'IssueToken' as const, data: { tokenId, tokenHash: hashToken(token), label }, metadata: commandMetadata(ctx) };
       uow.append(agent, agentDecider, agentDecider.decide(command, agent.state, undefined));
+      return { tokenId };
     });
-    return { tokenId, token: outcome.replayed ? null : token, outcome };
+    return { tokenId: outcome.result?.tokenId ?? tokenId, token: outcome.replayed ? null : token, outcome };
   }
 }

@@ -1,10 +1,10 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { companyDecider, contactDecider, contactEmailDecider, normalizeEmail, type ContactCommand } from '@helpdesk/domain';
 import { UnknownReference } from '../errors';
-import { commandMetadata, scopedKey, type CommandContext } from '../event-sourcing/command-context';
+import { commandMetadata, type CommandContext } from '../event-sourcing/command-context';
 import { CommandRunner, type CommandOutcome, type UnitOfWork } from '../event-sourcing/command-runner';
 import { StreamLoader } from '../event-sourcing/stream-loader';
-import { nameBasedId, newId } from '../support/ids';
+import { newId } from '../support/ids';
 import { Streams } from '../support/streams';
 
 export type ContactCommandInput = ContactCommand extends infer C ? (C extends ContactCommand ? Omit<C, 'metadata'> : never) : never;
@@ -33,8 +33,7 @@ export class ExecuteContactCommandHandler implements ICommandHandler<ExecuteCont
   ) {}
 
   async execute({ contactId, input, ctx }: ExecuteContactCommand): Promise<{ id: string; outcome: CommandOutcome<unknown> }> {
-    const key = ctx.idempotency ? scopedKey(ctx.actor.id, ctx.idempotency.key) : undefined;
-    const id = contactId ?? (key ? nameBasedId(`contact|${key}`) : newId());
+    const id = contactId ?? newId();
     const metadata = commandMetadata(ctx);
     const commands = (Array.isArray(input) ? input : [input as ContactCommandInput]).map((command) =>
       command.type === 'CreateContact' ? { ...command, data: { ...command.data, contactId: id } } : command,
@@ -53,8 +52,10 @@ export class ExecuteContactCommandHandler implements ICommandHandler<ExecuteCont
         }
         state = uow.append(contact, contactDecider, events);
       }
+      return { id };
     });
-    return { id, outcome };
+    // A replayed create answers with the contact it created the first time.
+    return { id: outcome.result?.id ?? id, outcome };
   }
 
   private async claim(uow: UnitOfWork, email: string, contactId: string, ctx: CommandContext) {

@@ -29,8 +29,8 @@ export type StoredEventMetadata = {
   readonly occurredAt: string;
   readonly correlationId: string;
   readonly causationId?: string;
+  /** Kept for the audit trail; the key's record (and the answer to a retry) lives in its own stream. */
   readonly idempotencyKey?: string;
-  readonly fingerprint?: string;
   readonly schemaVersion: number;
 };
 
@@ -41,9 +41,6 @@ export const storedMetadata = (ctx: CommandContext): StoredEventMetadata => ({
   occurredAt: ctx.now.toISOString(),
   correlationId: ctx.correlationId,
   ...(ctx.causationId ? { causationId: ctx.causationId } : {}),
-  ...(ctx.idempotency ? { idempotencyKey: scopedKey(ctx.actor.id, ctx.idempotency.key), fingerprint: ctx.idempotency.fingerprint } : {}),
+  ...(ctx.idempotency ? { idempotencyKey: ctx.idempotency.key } : {}),
   schemaVersion: 1,
 });
-
-/** Keys are per actor: two users choosing the same key do not collide. */
-export const scopedKey = (actorId: string, key: string) => `${actorId}:${key}`;

@@ -15,16 +15,19 @@ export class DecideOnStream<S = unknown, Ctx = unknown> {
     readonly input: Omit<Command, 'metadata'>,
     readonly ctx: CommandContext,
     readonly context?: Ctx,
+    /** What to answer with (e.g. the id of what this command creates); a retry with the same key gets the same. */
+    readonly result?: { readonly id: string },
   ) {}
 }
 
 @CommandHandler(DecideOnStream)
-export class DecideOnStreamHandler implements ICommandHandler<DecideOnStream, CommandOutcome<unknown>> {
+export class DecideOnStreamHandler implements ICommandHandler<DecideOnStream, CommandOutcome<unknown, { id: string }>> {
   constructor(private readonly runner: CommandRunner) {}
 
-  execute({ streamId, decider, input, ctx, context }: DecideOnStream): Promise<CommandOutcome<unknown>> {
-    return this.runner.run(ctx, { streamId, decider }, (uow, snapshot) => {
+  execute({ streamId, decider, input, ctx, context, result }: DecideOnStream): Promise<CommandOutcome<unknown, { id: string }>> {
+    return this.runner.run<unknown, { id: string }>(ctx, { streamId, decider }, (uow, snapshot) => {
       uow.append(snapshot, decider, decider.decide({ ...input, metadata: commandMetadata(ctx) }, snapshot.state, context));
+      return result;
     });
   }
 }

@@ -1,13 +1,6 @@
 import type { Decider, Event } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
 
-/** What a command with an Idempotency-Key left in the stream: enough to give the first answer again. */
-export interface CommandRecord {
-  readonly revision: bigint;
-  readonly position: bigint;
-  readonly fingerprint: string | undefined;
-}
-
 /** A stream folded to its current state. Immutable: commands running at once may share one. */
 export interface StreamSnapshot<S> {
   readonly streamId: string;
@@ -15,8 +8,6 @@ export interface StreamSnapshot<S> {
   /** Revision of the last event; undefined when the stream does not exist. */
   readonly revision: bigint | undefined;
   readonly position: bigint | undefined;
-  /** Idempotency keys (scoped per actor) of the commands written to this stream. */
-  readonly commands: ReadonlyMap<string, CommandRecord>;
 }
 
 type AnyDecider<S> = Pick<Decider<any, any, S, any>, 'evolve' | 'initialState'>;
@@ -46,30 +37,13 @@ export class StreamLoader {
     if (events.length === 0 && cached) return cached;
 
     let state = cached ? cached.state : decider.initialState();
-    let commands = cached?.commands ?? new Map<string, CommandRecord>();
-    let copied = false;
-    for (const event of events) {
-      state = decider.evolve(state, { type: event.type, data: event.data } as Event);
-      const key = event.metadata['idempotencyKey'];
-      if (typeof key === 'string') {
-        if (!copied) {
-          commands = new Map(commands);
-          copied = true;
-        }
-        (commands as Map<string, CommandRecord>).set(key, {
-          revision: event.revision,
-          position: event.position,
-          fingerprint: event.metadata['fingerprint'] as string | undefined,
-        });
-      }
-    }
+    for (const event of events) state = decider.evolve(state, { type: event.type, data: event.data } as Event);
     const last = events[events.length - 1];
     const snapshot: StreamSnapshot<S> = {
       streamId,
       state,
       revision: last ? last.revision : cached?.revision,
       position: last ? last.position : cached?.position,
-      commands,
     };
     this.remember(snapshot, decider);
     return snapshot;

@@ -2,9 +2,9 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { requestDecider, type CreateRequest } from '@helpdesk/domain';
 import { CatalogService } from '../catalog/catalog.service';
 import { ContactDirectory } from '../contacts/contact-directory';
-import { commandMetadata, scopedKey, type CommandContext } from '../event-sourcing/command-context';
+import { commandMetadata, type CommandContext } from '../event-sourcing/command-context';
 import { CommandRunner } from '../event-sourcing/command-runner';
-import { nameBasedId, newId } from '../support/ids';
+import { newId } from '../support/ids';
 import { RequestNumbers } from './request-numbers';
 import { requestTarget, numberOf, toResponse, type CommandResponse } from './request-target';
 
@@ -28,10 +28,8 @@ export class CreateRequestHandler implements ICommandHandler<CreateRequestComman
   ) {}
 
   async execute({ input, ctx }: CreateRequestCommand): Promise<CommandResponse> {
-    // With an Idempotency-Key the id is derived from it, so a retry lands on the same stream and finds its answer there.
-    const key = ctx.idempotency ? scopedKey(ctx.actor.id, ctx.idempotency.key) : undefined;
-    const requestId = key ? nameBasedId(`request|${key}`) : newId();
-    const messageId = key ? nameBasedId(`request-message|${key}`) : newId();
+    const requestId = newId();
+    const messageId = newId();
 
     const outcome = await this.runner.run(ctx, requestTarget(requestId), async (uow, request) => {
       await this.contacts.mustAllExist(input.contactIds);
@@ -43,8 +41,12 @@ export class CreateRequestHandler implements ICommandHandler<CreateRequestComman
           catalog,
         );
       decide(0); // Reject bad input before a number is spent on it.
-      uow.append(request, requestDecider, decide(await this.numbers.reserve(requestId)));
+      const number = await this.numbers.reserve(requestId);
+      uow.append(request, requestDecider, decide(number));
+      return { id: requestId, number };
     });
-    return toResponse(requestId, outcome, numberOf(outcome.state));
+    // A replayed command answers with the request it created the first time.
+    const created = outcome.result ?? { id: requestId, number: numberOf(outcome.state) };
+    return toResponse(created.id, outcome, created.number);
   }
 }

@@ -2,10 +2,9 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { requestDecider, type CreateSplitRequest, type RequestSplit, type SplitRequest } from '@helpdesk/domain';
 import { CatalogService } from '../catalog/catalog.service';
 import { ContactDirectory } from '../contacts/contact-directory';
-import { commandMetadata, scopedKey, type CommandContext } from '../event-sourcing/command-context';
+import { commandMetadata, type CommandContext } from '../event-sourcing/command-context';
 import { CommandRunner } from '../event-sourcing/command-runner';
-import { StreamLoader } from '../event-sourcing/stream-loader';
-import { nameBasedId, newId } from '../support/ids';
+import { newId } from '../support/ids';
 import { RequestNumbers } from './request-numbers';
 import { numberOf, requestTarget, toResponse, type CommandResponse } from './request-target';
 
@@ -44,12 +43,10 @@ export class SplitRequestHandler implements ICommandHandler<SplitRequestCommand,
     private readonly catalog: CatalogService,
     private readonly numbers: RequestNumbers,
     private readonly contacts: ContactDirectory,
-    private readonly loader: StreamLoader,
   ) {}
 
   async execute({ requestId, input, ctx }: SplitRequestCommand): Promise<SplitResponse> {
-    const key = ctx.idempotency ? scopedKey(ctx.actor.id, ctx.idempotency.key) : undefined;
-    const newRequestId = key ? nameBasedId(`split|${key}`) : newId();
+    const newRequestId = newId();
     const metadata = commandMetadata(ctx);
 
     const outcome = await this.runner.run(ctx, requestTarget(requestId), async (uow, original) => {
@@ -84,11 +81,12 @@ export class SplitRequestHandler implements ICommandHandler<SplitRequestCommand,
         return { onOriginal, onCreated: requestDecider.decide(create, created.state, catalog) };
       };
       decide(0); // Reject bad input before a number is spent on it.
-      const { onOriginal, onCreated } = decide(await this.numbers.reserve(newRequestId));
+      const number = await this.numbers.reserve(newRequestId);
+      const { onOriginal, onCreated } = decide(number);
       uow.append(original, requestDecider, onOriginal);
       uow.append(created, requestDecider, onCreated);
+      return { id: newRequestId, number };
     });
-    const createdState = (await this.loader.load(requestTarget(newRequestId).streamId, requestDecider)).state;
-    return { ...toResponse(requestId, outcome, numberOf(outcome.state)), created: { id: newRequestId, number: numberOf(createdState) } };
+    return { ...toResponse(requestId, outcome, numberOf(outcome.state)), created: outcome.result ?? { id: newRequestId, number: undefined } };
   }
 }

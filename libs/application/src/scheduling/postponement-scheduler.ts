@@ -1,20 +1,27 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { RuleViolation, SYSTEM_ACTOR } from '@helpdesk/domain';
-import { EVENT_STORE, type EventStore, type Subscription } from '@helpdesk/event-store';
+import { requestDecider, RuleViolation, SYSTEM_ACTOR } from '@helpdesk/domain';
+import { EVENT_STORE, type EventStore, type RecordedEvent, type Subscription } from '@helpdesk/event-store';
+import { StreamLoader } from '../event-sourcing/stream-loader';
 import { DecideOnRequest } from '../requests/decide-request.handler';
 import { Clock } from '../support/clock';
 import { newId } from '../support/ids';
+import { Streams } from '../support/streams';
+
+/** Reasons an activation cannot happen now but may later (the request comes back by restore or unmerge). */
+const PARKING_RULES = new Set(['request-deleted', 'request-merged']);
 
 /**
  * "On this date and time, the request is set back to Open." Follows the log for postponements and,
  * when one is due, sends ActivateRequest as the system. The decider ignores activations that are no
- * longer due (reopened, re-postponed, closed meanwhile), so this needs no bookkeeping beyond "when".
+ * longer due (reopened, re-postponed, closed meanwhile). A request deleted or merged while postponed
+ * is parked, and comes back when a restore or an unmerge returns it to a postponed status.
  */
 @Injectable()
 export class PostponementScheduler implements OnApplicationShutdown {
   private readonly logger = new Logger('PostponementScheduler');
   private readonly due = new Map<string, number>();
+  private readonly parked = new Set<string>();
   private subscription: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -22,18 +29,18 @@ export class PostponementScheduler implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly commands: CommandBus,
+    private readonly loader: StreamLoader,
     private readonly clock: Clock,
   ) {}
 
   start(intervalMs = 1000): void {
     if (this.subscription) return;
-    const subscription = this.store.subscribe({ filter: { eventTypes: ['RequestCreated', 'RequestPostponed'] } });
+    const subscription = this.store.subscribe({
+      filter: { eventTypes: ['RequestCreated', 'RequestPostponed', 'RequestRestored', 'RequestMergeUndone'] },
+    });
     this.subscription = subscription;
     this.running = (async () => {
-      for await (const event of subscription) {
-        const until = event.type === 'RequestPostponed' ? event.data.until : event.data.postponedUntil;
-        if (typeof until === 'string') this.due.set(event.data.requestId, Date.parse(until));
-      }
+      for await (const event of subscription) await this.track(event);
     })().catch((error) => this.logger.error(`Postponement feed stopped: ${String(error)}`));
     this.timer = setInterval(() => void this.activateDue(), intervalMs);
     this.timer.unref();
@@ -52,11 +59,31 @@ export class PostponementScheduler implements OnApplicationShutdown {
         );
         activated++;
       } catch (error) {
-        // Deleted or merged meanwhile: nothing to activate. Anything else is worth a look.
-        if (!(error instanceof RuleViolation)) this.logger.warn(`Could not activate request ${requestId}: ${String(error)}`);
+        if (error instanceof RuleViolation && PARKING_RULES.has(error.code)) {
+          this.parked.add(requestId);
+        } else {
+          // Not the request's fault (storage, conflicts): try again on the next tick.
+          this.due.set(requestId, at);
+          this.logger.warn(`Could not activate request ${requestId}: ${String(error)}`);
+        }
       }
     }
     return activated;
+  }
+
+  private async track(event: RecordedEvent): Promise<void> {
+    const requestId: string = event.data.requestId;
+    if (event.type === 'RequestPostponed') return this.schedule(requestId, event.data.until);
+    if (event.type === 'RequestCreated') return this.schedule(requestId, event.data.postponedUntil);
+    // Restored or unmerged: back in a postponed status, it is due when it was due before it left.
+    if (event.data.baseStatus !== 'postponed') return;
+    this.parked.delete(requestId);
+    const { state } = await this.loader.load(Streams.request(requestId), requestDecider);
+    if (state.kind === 'existing') this.schedule(requestId, state.postponedUntil);
+  }
+
+  private schedule(requestId: string, until: string | null | undefined): void {
+    if (typeof until === 'string') this.due.set(requestId, Date.parse(until));
   }
 
   async onApplicationShutdown(): Promise<void> {

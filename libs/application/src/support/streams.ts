@@ -15,6 +15,8 @@ export const Streams = {
   statuses: 'config-statuses',
   categories: 'config-categories',
   priorities: 'config-priorities',
+  /** Where an Idempotency-Key is recorded: one stream per actor and key. */
+  idempotency: (actorId: string, key: string) => `idempotency-${sha256Hex(`${actorId}\n${key}`)}`,
   /** Event n (0-based) reserves request number n + 1. */
   requestNumbers: 'sequence-requestnumbers',
 } as const;

@@ -23,11 +23,11 @@ const meta = (actor: Actor = ada): CommandMetadata => ({
 });
 
 /** Runs commands through a decider as the application would: each one sees the events before it. */
-const history = <C extends Command, E extends Event, S>(decider: Decider<C, E, S>, commands: readonly C[]): E[] => {
+const history = <C extends Command, E extends Event, S>(decider: Decider<C, E, S, any>, commands: readonly C[]): E[] => {
   const events: E[] = [];
   let state = decider.initialState();
   for (const command of commands) {
-    for (const event of decider.decide(command, state)) {
+    for (const event of decider.decide(command, state, undefined)) {
       events.push(event);
       state = decider.evolve(state, event);
     }

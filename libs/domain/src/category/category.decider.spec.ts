@@ -57,7 +57,7 @@ const tree: CategoryEvent[] = [...sales, salesEu, salesEuNorth, support];
 
 const kindOf = (history: CategoryEvent[], command: CategoryCommand): RuleKind | undefined => {
   try {
-    categoryDecider.decide(command, fold(categoryDecider, history));
+    categoryDecider.decide(command, fold(categoryDecider, history), undefined);
   } catch (error) {
     if (error instanceof RuleViolation) return error.kind;
   }
@@ -101,6 +101,18 @@ describe('category decider', () => {
     it('refuses an unknown parent', () => given(sales).when(define({ categoryId: 'x', name: 'X', parentId: 'nope' })).thenThrows('unknown-category'));
 
     it('refuses itself as parent', () => given(sales).when(define({ categoryId: 'x', name: 'X', parentId: 'x' })).thenThrows('category-cycle'));
+
+    it('refuses members who are not agents the caller knows', () =>
+      given(sales)
+        .withContext({ agentIds: new Set(['bob']) })
+        .when(define({ categoryId: 'x', name: 'X', memberIds: ['bob', 'ghost'] }))
+        .thenThrows('unknown-agent'));
+
+    it('accepts members who are known agents', () =>
+      given(sales)
+        .withContext({ agentIds: new Set(['bob', 'cy']) })
+        .when(define({ categoryId: 'support', name: 'Support', restricted: true, memberIds: ['bob', 'cy'] }))
+        .then([support]));
   });
 
   describe('UpdateCategory', () => {
@@ -144,6 +156,9 @@ describe('category decider', () => {
 
     it('refuses one of its descendants as parent', () =>
       given(tree).when(update('sales', { parentId: 'sales-eu-north' })).thenThrows('category-cycle'));
+
+    it('refuses new members who are not known agents', () =>
+      given(tree).withContext({ agentIds: new Set(['bob', 'cy']) }).when(update('support', { memberIds: ['bob', 'ghost'] })).thenThrows('unknown-agent'));
   });
 
   describe('ChooseDefaultCategory', () => {

@@ -42,10 +42,21 @@ const requireFreeName = (state: CategoryState, name: string, parentId: string | 
 /** Duplicates dropped, first occurrence kept. */
 const dedupe = (ids: readonly string[]): string[] => [...new Set(ids)];
 
+/** Who can be a member: the agents the caller knows of (from the catalog). Without it, members are not checked. */
+export interface CategoryContext {
+  readonly agentIds: ReadonlySet<string>;
+}
+
+const requireKnownMembers = (memberIds: readonly string[], context: CategoryContext | undefined): string[] => {
+  const unknown = context ? memberIds.filter((id) => !context.agentIds.has(id)) : [];
+  if (unknown.length > 0) throw invalid('unknown-agent', `No agent ${unknown.join(', ')}: category members must be agents`);
+  return dedupe(memberIds);
+};
+
 const sameMembers = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((id) => b.includes(id));
 
-const decide = (command: CategoryCommand, state: CategoryState): readonly CategoryEvent[] => {
+const decide = (command: CategoryCommand, state: CategoryState, context?: CategoryContext): readonly CategoryEvent[] => {
   switch (command.type) {
     case 'DefineCategory': {
       requireAdmin(command.metadata);
@@ -63,7 +74,7 @@ const decide = (command: CategoryCommand, state: CategoryState): readonly Catego
           name,
           parentId,
           restricted: command.data.restricted ?? false,
-          memberIds: dedupe(command.data.memberIds ?? []),
+          memberIds: requireKnownMembers(command.data.memberIds ?? [], context),
         },
       };
       // Requests always need a category, so the first one becomes the default.
@@ -80,7 +91,7 @@ const decide = (command: CategoryCommand, state: CategoryState): readonly Catego
       }
       if (name !== current.name || parentId !== current.parentId) requireFreeName(state, name, parentId, current.id);
       const restricted = command.data.restricted ?? current.restricted;
-      const asked = command.data.memberIds === undefined ? current.memberIds : dedupe(command.data.memberIds);
+      const asked = command.data.memberIds === undefined ? current.memberIds : requireKnownMembers(command.data.memberIds, context);
       // Membership is a set: the same members in another order is no change.
       const memberIds = sameMembers(asked, current.memberIds) ? [...current.memberIds] : [...asked];
       const unchanged =
@@ -112,7 +123,7 @@ const decide = (command: CategoryCommand, state: CategoryState): readonly Catego
 };
 
 /** Stream `config-categories`: the category tree, its members and the default category. */
-export const categoryDecider: Decider<CategoryCommand, CategoryEvent, CategoryState> = {
+export const categoryDecider: Decider<CategoryCommand, CategoryEvent, CategoryState, CategoryContext | undefined> = {
   initialState: initialCategoryState,
   decide,
   evolve: evolveCategoryState,

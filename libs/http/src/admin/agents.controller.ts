@@ -7,9 +7,7 @@ import {
   DecideOnStream,
   IssueAgentToken,
   Streams,
-  nameBasedId,
   newId,
-  scopedKey,
   toResponse,
   type CommandContext,
   type CommandOutcome,
@@ -48,8 +46,8 @@ export class AgentsController {
   @Post()
   @Roles('admin')
   async register(@Body() body: RegisterAgentDto, @CommandCtx() ctx: CommandContext) {
-    const agentId = ctx.idempotency ? nameBasedId(`agent|${scopedKey(ctx.actor.id, ctx.idempotency.key)}`) : newId();
-    return this.decide(agentId, { type: 'RegisterAgent', data: { agentId, ...body } }, ctx);
+    const agentId = newId();
+    return this.decide(agentId, { type: 'RegisterAgent', data: { agentId, ...body } }, ctx, { id: agentId });
   }
 
   @Patch(':id')
@@ -86,8 +84,10 @@ export class AgentsController {
     return this.decide(id, { type: 'RevokeToken', data: { tokenId } }, ctx);
   }
 
-  private async decide(agentId: string, input: { type: string; data: unknown }, ctx: CommandContext) {
-    const outcome: CommandOutcome<unknown> = await this.commands.execute(new DecideOnStream(Streams.agent(agentId), agentDecider, input, ctx));
-    return toResponse(agentId, outcome);
+  private async decide(agentId: string, input: { type: string; data: unknown }, ctx: CommandContext, result?: { id: string }) {
+    const outcome: CommandOutcome<unknown, { id: string }> = await this.commands.execute(
+      new DecideOnStream(Streams.agent(agentId), agentDecider, input, ctx, undefined, result),
+    );
+    return toResponse(outcome.result?.id ?? agentId, outcome);
   }
 }

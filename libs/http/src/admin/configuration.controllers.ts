@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { categoryDecider, priorityDecider, statusDecider, type Decider } from '@helpdesk/domain';
+import { categoryDecider, priorityDecider, statusDecider, type CategoryContext, type Decider } from '@helpdesk/domain';
 import { CatalogService, DecideOnStream, Streams, newId, toResponse, type CommandContext, type CommandOutcome } from '@helpdesk/application';
 import { Roles } from '../auth/roles.decorator';
 import { CommandCtx } from '../context/command-context.decorator';
@@ -27,9 +27,12 @@ abstract class ConfigurationController {
   protected abstract readonly streamId: string;
   protected abstract readonly decider: Decider<any, any, any, any>;
 
-  protected async decide(id: string, input: { type: string; data: unknown }, ctx: CommandContext) {
-    const outcome: CommandOutcome<unknown> = await this.commands.execute(new DecideOnStream(this.streamId, this.decider, input, ctx));
-    return toResponse(id, outcome);
+  /** `id` is what the command is about; for a replayed create, the id it made the first time. */
+  protected async decide(id: string, input: { type: string; data: unknown }, ctx: CommandContext, context?: unknown) {
+    const outcome: CommandOutcome<unknown, { id: string }> = await this.commands.execute(
+      new DecideOnStream(this.streamId, this.decider, input, ctx, context, { id }),
+    );
+    return toResponse(outcome.result?.id ?? id, outcome);
   }
 }
 
@@ -99,15 +102,20 @@ export class CategoriesController extends ConfigurationController {
 
   @Post()
   @Roles('admin')
-  define(@Body() body: DefineCategoryDto, @CommandCtx() ctx: CommandContext) {
+  async define(@Body() body: DefineCategoryDto, @CommandCtx() ctx: CommandContext) {
     const categoryId = newId();
-    return this.decide(categoryId, { type: 'DefineCategory', data: dropUndefined({ categoryId, ...body }) }, ctx);
+    return this.decide(categoryId, { type: 'DefineCategory', data: dropUndefined({ categoryId, ...body }) }, ctx, await this.members());
+  }
+
+  /** Members must be agents: the decider checks them against the agents the catalog knows. */
+  private async members(): Promise<CategoryContext> {
+    return { agentIds: new Set(Object.keys((await this.catalog.current()).agents)) };
   }
 
   @Patch(':id')
   @Roles('admin')
-  update(@Param('id') id: string, @Body() body: UpdateCategoryDto, @CommandCtx() ctx: CommandContext) {
-    return this.decide(id, { type: 'UpdateCategory', data: dropUndefined({ categoryId: id, ...body }) }, ctx);
+  async update(@Param('id') id: string, @Body() body: UpdateCategoryDto, @CommandCtx() ctx: CommandContext) {
+    return this.decide(id, { type: 'UpdateCategory', data: dropUndefined({ categoryId: id, ...body }) }, ctx, await this.members());
   }
 
   @Post(':id/default')

@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, NotFoundException, Param, P
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { companyDecider } from '@helpdesk/domain';
-import { DecideOnStream, StreamLoader, Streams, nameBasedId, newId, scopedKey, toResponse, type CommandContext, type CommandOutcome } from '@helpdesk/application';
+import { DecideOnStream, StreamLoader, Streams, newId, toResponse, type CommandContext, type CommandOutcome } from '@helpdesk/application';
 import { Roles, WRITERS } from '../auth/roles.decorator';
 import { CommandCtx } from '../context/command-context.decorator';
 import { dropUndefined } from '../support/drop-undefined';
@@ -20,8 +20,8 @@ export class CompaniesController {
   @Post()
   @Roles(...WRITERS)
   create(@Body() body: CreateCompanyDto, @CommandCtx() ctx: CommandContext) {
-    const companyId = ctx.idempotency ? nameBasedId(`company|${scopedKey(ctx.actor.id, ctx.idempotency.key)}`) : newId();
-    return this.decide(companyId, { type: 'CreateCompany', data: dropUndefined({ companyId, ...body }) }, ctx);
+    const companyId = newId();
+    return this.decide(companyId, { type: 'CreateCompany', data: dropUndefined({ companyId, ...body }) }, ctx, { id: companyId });
   }
 
   @Get(':id')
@@ -40,8 +40,10 @@ export class CompaniesController {
     return this.decide(id, { type: 'UpdateCompany', data }, ctx);
   }
 
-  private async decide(companyId: string, input: { type: string; data: unknown }, ctx: CommandContext) {
-    const outcome: CommandOutcome<unknown> = await this.commands.execute(new DecideOnStream(Streams.company(companyId), companyDecider, input, ctx));
-    return toResponse(companyId, outcome);
+  private async decide(companyId: string, input: { type: string; data: unknown }, ctx: CommandContext, result?: { id: string }) {
+    const outcome: CommandOutcome<unknown, { id: string }> = await this.commands.execute(
+      new DecideOnStream(Streams.company(companyId), companyDecider, input, ctx, undefined, result),
+    );
+    return toResponse(outcome.result?.id ?? companyId, outcome);
   }
 }

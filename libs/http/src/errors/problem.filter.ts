@@ -18,9 +18,10 @@ export const toProblem = (error: unknown): Problem => {
   if (error instanceof RuleViolation) return problem(RULE_STATUS[error.kind], error.code, error.message);
   if (error instanceof ApplicationError) return problem(applicationStatus(error), error.code, error.message);
   if (error instanceof HttpException) return fromHttpException(error);
-  const fastify = error as { statusCode?: number; code?: string; message?: string };
+  const fastify = error as { statusCode?: number; message?: string };
   if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
-    return problem(fastify.statusCode, fastifyCode(fastify.code, fastify.statusCode), fastify.message ?? 'Bad request');
+    const message = fastify.message ?? 'Bad request';
+    return problem(fastify.statusCode, httpCode(fastify.statusCode, message, false), message);
   }
   return problem(500, 'internal-error', 'Something went wrong on our side; nothing was written by this request');
 };
@@ -34,11 +35,18 @@ const applicationStatus = (error: ApplicationError): number => {
   return 500;
 };
 
-const fastifyCode = (code: string | undefined, status: number): string => {
-  if (status === 413) return 'payload-too-large';
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported-media-type';
-  if (code?.startsWith('FST_ERR_CTP')) return 'malformed-body';
-  return 'bad-request';
+const HTTP_CODES: Record<number, string> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+};
+
+/** A stable code for errors that did not bring one (Nest's own, or fastify's, which Nest wraps). */
+const httpCode = (status: number, message: string, hasFieldErrors: boolean): string => {
+  if (status === 400) return hasFieldErrors ? 'validation-failed' : /json|body/i.test(message) ? 'malformed-body' : 'bad-request';
+  return HTTP_CODES[status] ?? 'http-error';
 };
 
 const fromHttpException = (error: HttpException): Problem => {
@@ -47,22 +55,7 @@ const fromHttpException = (error: HttpException): Problem => {
   const body = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
   const errors = Array.isArray(body['errors']) ? (body['errors'] as FieldError[]) : undefined;
   const message = typeof body['message'] === 'string' ? body['message'] : Array.isArray(body['message']) ? body['message'].join('; ') : error.message;
-  const code =
-    typeof body['code'] === 'string'
-      ? body['code']
-      : status === 400
-        ? errors
-          ? 'validation-failed'
-          : 'bad-request'
-        : status === 401
-          ? 'unauthenticated'
-          : status === 403
-            ? 'forbidden'
-            : status === 404
-              ? 'not-found'
-              : status === 413
-                ? 'payload-too-large'
-                : 'http-error';
+  const code = typeof body['code'] === 'string' ? body['code'] : httpCode(status, message, errors !== undefined);
   return problem(status, code, message, errors);
 };
 
