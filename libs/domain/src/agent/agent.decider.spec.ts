@@ -1,46 +1,36 @@
-import type { Actor, CommandMetadata } from '../shared/message';
-import { SYSTEM_ACTOR } from '../shared/message';
-import { fold } from '../shared/decider';
-import { RuleViolation, type RuleKind } from '../shared/errors';
+import { SYSTEM_ACTOR, type Actor } from '../shared/message';
+import { ada, bob, cy } from '../testing/actors';
+import { commandsFrom, NOW } from '../testing/metadata';
+import { eachRuleIsReportedAs } from '../testing/rule-kind';
 import { DeciderSpecification } from '../testing/specification';
-import type { AgentCommand, IssueToken, RegisterAgent, UpdateAgent } from './agent.commands';
+import type {
+  AddFavourite,
+  DeactivateAgent,
+  IssueToken,
+  ReactivateAgent,
+  RegisterAgent,
+  RemoveFavourite,
+  RevokeToken,
+  UpdateAgent,
+} from './agent.commands';
 import { agentDecider } from './agent.decider';
 import type { AgentEvent, AgentRegistered, AgentTokenIssued, AgentUpdated } from './agent.events';
 import type { AgentRole } from './agent.role';
 
 const { given } = DeciderSpecification.for(agentDecider);
-
-const NOW = '2026-03-01T09:00:00.000Z';
-const ada: Actor = { id: 'ada', role: 'admin' };
-const bob: Actor = { id: 'bob', role: 'agent' };
-const cy: Actor = { id: 'cy', role: 'agent' };
-const meta = (actor: Actor = ada): CommandMetadata => ({ now: NOW, actor, channel: 'api', correlationId: 'corr-1' });
+const { command } = commandsFrom(ada);
 
 // commands (on bob's stream unless the history says otherwise)
-const register = (data: Partial<RegisterAgent['data']> = {}, actor?: Actor): RegisterAgent => ({
-  type: 'RegisterAgent',
-  data: { agentId: 'bob', name: 'Bob Baker', email: 'bob@example.com', role: 'agent', ...data },
-  metadata: meta(actor),
-});
-const update = (data: UpdateAgent['data'], actor?: Actor): UpdateAgent => ({ type: 'UpdateAgent', data, metadata: meta(actor) });
-const deactivate = (actor?: Actor): AgentCommand => ({ type: 'DeactivateAgent', data: {}, metadata: meta(actor) });
-const reactivate = (actor?: Actor): AgentCommand => ({ type: 'ReactivateAgent', data: {}, metadata: meta(actor) });
-const issue = (data: Partial<IssueToken['data']> = {}, actor?: Actor): IssueToken => ({
-  type: 'IssueToken',
-  data: { tokenId: 'tok-1', tokenHash: 'a'.repeat(64), label: 'laptop', ...data },
-  metadata: meta(actor),
-});
-const revoke = (tokenId: string, actor?: Actor): AgentCommand => ({ type: 'RevokeToken', data: { tokenId }, metadata: meta(actor) });
-const addFavourite = (requestId: string, actor: Actor = bob): AgentCommand => ({
-  type: 'AddFavourite',
-  data: { requestId },
-  metadata: meta(actor),
-});
-const removeFavourite = (requestId: string, actor: Actor = bob): AgentCommand => ({
-  type: 'RemoveFavourite',
-  data: { requestId },
-  metadata: meta(actor),
-});
+const register = (data: Partial<RegisterAgent['data']> = {}, actor?: Actor) =>
+  command<RegisterAgent>('RegisterAgent', { agentId: 'bob', name: 'Bob Baker', email: 'bob@example.com', role: 'agent', ...data }, actor);
+const update = (data: UpdateAgent['data'], actor?: Actor) => command<UpdateAgent>('UpdateAgent', data, actor);
+const deactivate = (actor?: Actor) => command<DeactivateAgent>('DeactivateAgent', {}, actor);
+const reactivate = (actor?: Actor) => command<ReactivateAgent>('ReactivateAgent', {}, actor);
+const issue = (data: Partial<IssueToken['data']> = {}, actor?: Actor) =>
+  command<IssueToken>('IssueToken', { tokenId: 'tok-1', tokenHash: 'a'.repeat(64), label: 'laptop', ...data }, actor);
+const revoke = (tokenId: string, actor?: Actor) => command<RevokeToken>('RevokeToken', { tokenId }, actor);
+const addFavourite = (requestId: string, actor: Actor = bob) => command<AddFavourite>('AddFavourite', { requestId }, actor);
+const removeFavourite = (requestId: string, actor: Actor = bob) => command<RemoveFavourite>('RemoveFavourite', { requestId }, actor);
 
 // events
 const registered = (agentId = 'bob', role: AgentRole = 'agent', name = 'Bob Baker', email = `${agentId}@example.com`): AgentRegistered => ({
@@ -65,15 +55,6 @@ const favouriteRemoved = (requestId: string): AgentEvent => ({ type: 'FavouriteR
 const bobExists = registered();
 /** Ada's own stream, for the rules about locking oneself out. */
 const adaExists = registered('ada', 'admin', 'Ada Admin');
-
-const kindOf = (history: AgentEvent[], command: AgentCommand): RuleKind | undefined => {
-  try {
-    agentDecider.decide(command, fold(agentDecider, history));
-  } catch (error) {
-    if (error instanceof RuleViolation) return error.kind;
-  }
-  return undefined;
-};
 
 describe('agent decider', () => {
   describe('RegisterAgent', () => {
@@ -212,8 +193,8 @@ describe('agent decider', () => {
     it('refuses a missing agent', () => given().when(removeFavourite('req-1')).thenThrows('unknown-agent'));
   });
 
-  describe('how each rule is reported', () => {
-    it.each<[string, RuleKind, AgentEvent[], AgentCommand]>([
+  describe('how each rule is reported', () =>
+    eachRuleIsReportedAs(agentDecider, [
       ['admin-only', 'forbidden', [], register({}, bob)],
       ['agent-exists', 'conflict', [bobExists], register()],
       ['unknown-agent', 'not-found', [], deactivate()],
@@ -227,6 +208,5 @@ describe('agent decider', () => {
       ['unknown-token', 'not-found', [bobExists], revoke('tok-1')],
       ['own-tokens-only', 'forbidden', [bobExists, issued()], revoke('tok-1', cy)],
       ['own-favourites-only', 'forbidden', [bobExists], addFavourite('req-1', cy)],
-    ])('%s is %s', (_code, kind, history, command) => expect(kindOf(history, command)).toBe(kind));
-  });
+    ]));
 });

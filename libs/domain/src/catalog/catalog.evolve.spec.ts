@@ -6,21 +6,16 @@ import type { CategoryCommand } from '../category/category.commands';
 import { priorityDecider } from '../priority/priority.decider';
 import type { PriorityCommand } from '../priority/priority.commands';
 import type { Decider } from '../shared/decider';
-import type { Actor, Command, CommandMetadata, Event } from '../shared/message';
-import { SYSTEM_ACTOR } from '../shared/message';
+import { SYSTEM_ACTOR, type Command, type Event } from '../shared/message';
 import { statusDecider } from '../status/status.decider';
 import type { StatusCommand } from '../status/status.commands';
+import { ada, bob } from '../testing/actors';
+import { commandsFrom } from '../testing/metadata';
 import { emptyCatalog } from './catalog';
 import { evolveCatalog, foldCatalog, isCatalogEvent, type CatalogEvent } from './catalog.evolve';
 import { catalogSeedCommands } from './catalog.seed';
 
-const ada: Actor = { id: 'ada', role: 'admin' };
-const meta = (actor: Actor = ada): CommandMetadata => ({
-  now: '2026-03-01T09:00:00.000Z',
-  actor,
-  channel: 'system',
-  correlationId: 'install',
-});
+const { meta } = commandsFrom(ada, { channel: 'system', correlationId: 'install' });
 
 /** Runs commands through a decider as the application would: each one sees the events before it. */
 const history = <C extends Command, E extends Event, S>(decider: Decider<C, E, S, any>, commands: readonly C[]): E[] => {
@@ -67,7 +62,6 @@ const adaStream = history(agentDecider, [
   { type: 'IssueToken', data: { tokenId: 'ada-1', tokenHash: hash('a'), label: 'bootstrap' }, metadata: meta(SYSTEM_ACTOR) },
 ] satisfies AgentCommand[]);
 
-const bob: Actor = { id: 'bob', role: 'agent' };
 const bobStream = history(agentDecider, [
   { type: 'RegisterAgent', data: { agentId: 'bob', name: 'Bob Baker', email: 'bob@example.com', role: 'agent' }, metadata: meta() },
   { type: 'IssueToken', data: { tokenId: 'bob-1', tokenHash: hash('b'), label: 'laptop' }, metadata: meta() },

@@ -1,40 +1,22 @@
-import type { Actor, CommandMetadata } from '../shared/message';
-import { SYSTEM_ACTOR } from '../shared/message';
-import { fold } from '../shared/decider';
-import { RuleViolation, type RuleKind } from '../shared/errors';
+import { SYSTEM_ACTOR, type Actor } from '../shared/message';
+import { ada, bob } from '../testing/actors';
+import { commandsFrom } from '../testing/metadata';
+import { eachRuleIsReportedAs } from '../testing/rule-kind';
 import { DeciderSpecification } from '../testing/specification';
-import type { CategoryCommand, ChooseDefaultCategory, DefineCategory, SeedCategories, UpdateCategory } from './category.commands';
+import type { ChooseDefaultCategory, DefineCategory, SeedCategories, UpdateCategory } from './category.commands';
 import { categoryDecider } from './category.decider';
 import type { CategoryDefined, CategoryEvent, CategoryUpdated, DefaultCategoryChosen } from './category.events';
 
 const { given } = DeciderSpecification.for(categoryDecider);
-
-const admin: Actor = { id: 'ada', role: 'admin' };
-const agent: Actor = { id: 'bob', role: 'agent' };
-const meta = (actor: Actor = admin): CommandMetadata => ({
-  now: '2026-03-01T09:00:00.000Z',
-  actor,
-  channel: 'api',
-  correlationId: 'corr-1',
-});
+const { command } = commandsFrom(ada);
 
 // commands
-const define = (data: Partial<DefineCategory['data']> = {}, actor?: Actor): DefineCategory => ({
-  type: 'DefineCategory',
-  data: { categoryId: 'sales', name: 'Sales', ...data },
-  metadata: meta(actor),
-});
-const update = (categoryId: string, data: Omit<Partial<UpdateCategory['data']>, 'categoryId'> = {}, actor?: Actor): UpdateCategory => ({
-  type: 'UpdateCategory',
-  data: { categoryId, ...data },
-  metadata: meta(actor),
-});
-const chooseDefault = (categoryId: string, actor?: Actor): ChooseDefaultCategory => ({
-  type: 'ChooseDefaultCategory',
-  data: { categoryId },
-  metadata: meta(actor),
-});
-const seed = (actor?: Actor): SeedCategories => ({ type: 'SeedCategories', data: {}, metadata: meta(actor) });
+const define = (data: Partial<DefineCategory['data']> = {}, actor?: Actor) =>
+  command<DefineCategory>('DefineCategory', { categoryId: 'sales', name: 'Sales', ...data }, actor);
+const update = (categoryId: string, data: Omit<Partial<UpdateCategory['data']>, 'categoryId'> = {}, actor?: Actor) =>
+  command<UpdateCategory>('UpdateCategory', { categoryId, ...data }, actor);
+const chooseDefault = (categoryId: string, actor?: Actor) => command<ChooseDefaultCategory>('ChooseDefaultCategory', { categoryId }, actor);
+const seed = (actor?: Actor) => command<SeedCategories>('SeedCategories', {}, actor);
 
 // events
 type Shape = { parentId?: string | null; restricted?: boolean; memberIds?: string[] };
@@ -54,15 +36,6 @@ const salesEu = defined('sales-eu', 'Sales EU', { parentId: 'sales' });
 const salesEuNorth = defined('sales-eu-north', 'North', { parentId: 'sales-eu' });
 const support = defined('support', 'Support', { restricted: true, memberIds: ['bob', 'cy'] });
 const tree: CategoryEvent[] = [...sales, salesEu, salesEuNorth, support];
-
-const kindOf = (history: CategoryEvent[], command: CategoryCommand): RuleKind | undefined => {
-  try {
-    categoryDecider.decide(command, fold(categoryDecider, history), undefined);
-  } catch (error) {
-    if (error instanceof RuleViolation) return error.kind;
-  }
-  return undefined;
-};
 
 describe('category decider', () => {
   describe('DefineCategory', () => {
@@ -86,7 +59,7 @@ describe('category decider', () => {
         .when(define({ categoryId: 'support-north', name: 'north', parentId: 'support' }))
         .then([defined('support-north', 'north', { parentId: 'support' })]));
 
-    it('refuses anyone but an admin', () => given().when(define({}, agent)).thenThrows('admin-only'));
+    it('refuses anyone but an admin', () => given().when(define({}, bob)).thenThrows('admin-only'));
 
     it('refuses an empty name', () => given().when(define({ name: ' ' })).thenThrows('name-required'));
 
@@ -139,7 +112,7 @@ describe('category decider', () => {
     it('treats the same members in another order as no change', () =>
       given(tree).when(update('support', { memberIds: ['cy', 'bob', 'cy'] })).thenNothingHappens());
 
-    it('refuses anyone but an admin', () => given(tree).when(update('support', { name: 'x' }, agent)).thenThrows('admin-only'));
+    it('refuses anyone but an admin', () => given(tree).when(update('support', { name: 'x' }, bob)).thenThrows('admin-only'));
 
     it('refuses an unknown category', () => given(tree).when(update('nope', { name: 'x' })).thenThrows('unknown-category'));
 
@@ -166,7 +139,7 @@ describe('category decider', () => {
 
     it('does nothing when it already is the default', () => given(tree).when(chooseDefault('sales')).thenNothingHappens());
 
-    it('refuses anyone but an admin', () => given(tree).when(chooseDefault('support', agent)).thenThrows('admin-only'));
+    it('refuses anyone but an admin', () => given(tree).when(chooseDefault('support', bob)).thenThrows('admin-only'));
 
     it('refuses an unknown category', () => given(tree).when(chooseDefault('nope')).thenThrows('unknown-category'));
   });
@@ -180,18 +153,17 @@ describe('category decider', () => {
 
     it('does nothing once any category exists', () => given(sales).when(seed()).thenNothingHappens());
 
-    it('refuses an agent', () => given().when(seed(agent)).thenThrows('admin-only'));
+    it('refuses an agent', () => given().when(seed(bob)).thenThrows('admin-only'));
   });
 
-  describe('how each rule is reported', () => {
-    it.each<[string, RuleKind, CategoryEvent[], CategoryCommand]>([
-      ['admin-only', 'forbidden', [], define({}, agent)],
+  describe('how each rule is reported', () =>
+    eachRuleIsReportedAs(categoryDecider, [
+      ['admin-only', 'forbidden', [], define({}, bob)],
       ['name-required', 'invalid', [], define({ name: '' })],
       ['category-name-taken', 'conflict', tree, define({ categoryId: 'x', name: 'Support' })],
       ['category-exists', 'conflict', tree, define({ name: 'Other' })],
       ['unknown-category (the parent)', 'invalid', tree, define({ categoryId: 'x', name: 'X', parentId: 'nope' })],
       ['unknown-category (the category itself)', 'not-found', tree, update('nope', { name: 'X' })],
       ['category-cycle', 'invalid', tree, update('sales', { parentId: 'sales-eu' })],
-    ])('%s is %s', (_code, kind, history, command) => expect(kindOf(history, command)).toBe(kind));
-  });
+    ]));
 });

@@ -1,31 +1,19 @@
-import type { Actor, CommandMetadata } from '../shared/message';
-import { fold } from '../shared/decider';
-import { RuleViolation, type RuleKind } from '../shared/errors';
+import type { Actor } from '../shared/message';
+import { ada, audrey, bob, rex } from '../testing/actors';
+import { commandsFrom } from '../testing/metadata';
+import { eachRuleIsReportedAs } from '../testing/rule-kind';
 import { DeciderSpecification } from '../testing/specification';
-import type { CompanyCommand, CreateCompany, UpdateCompany } from './company.commands';
+import type { CreateCompany, UpdateCompany } from './company.commands';
 import { companyDecider } from './company.decider';
-import type { CompanyCreated, CompanyEvent, CompanyUpdated } from './company.events';
+import type { CompanyCreated, CompanyUpdated } from './company.events';
 
 const { given } = DeciderSpecification.for(companyDecider);
-
-const ada: Actor = { id: 'ada', role: 'admin' };
-const bob: Actor = { id: 'bob', role: 'agent' };
-const audrey: Actor = { id: 'audrey', role: 'auditor' };
-const rex: Actor = { id: 'rex', role: 'reporter' };
-const meta = (actor: Actor = bob): CommandMetadata => ({
-  now: '2026-03-01T09:00:00.000Z',
-  actor,
-  channel: 'api',
-  correlationId: 'corr-1',
-});
+const { command } = commandsFrom(bob);
 
 // commands
-const create = (data: Partial<CreateCompany['data']> = {}, actor?: Actor): CreateCompany => ({
-  type: 'CreateCompany',
-  data: { companyId: 'acme', name: 'Acme Ltd', domain: 'acme.example', ...data },
-  metadata: meta(actor),
-});
-const update = (data: UpdateCompany['data'], actor?: Actor): UpdateCompany => ({ type: 'UpdateCompany', data, metadata: meta(actor) });
+const create = (data: Partial<CreateCompany['data']> = {}, actor?: Actor) =>
+  command<CreateCompany>('CreateCompany', { companyId: 'acme', name: 'Acme Ltd', domain: 'acme.example', ...data }, actor);
+const update = (data: UpdateCompany['data'], actor?: Actor) => command<UpdateCompany>('UpdateCompany', data, actor);
 
 // events
 const created = (name = 'Acme Ltd', domain: string | null = 'acme.example'): CompanyCreated => ({
@@ -35,15 +23,6 @@ const created = (name = 'Acme Ltd', domain: string | null = 'acme.example'): Com
 const updated = (name: string, domain: string | null): CompanyUpdated => ({ type: 'CompanyUpdated', data: { companyId: 'acme', name, domain } });
 
 const acme = created();
-
-const kindOf = (history: CompanyEvent[], command: CompanyCommand): RuleKind | undefined => {
-  try {
-    companyDecider.decide(command, fold(companyDecider, history));
-  } catch (error) {
-    if (error instanceof RuleViolation) return error.kind;
-  }
-  return undefined;
-};
 
 describe('company decider', () => {
   describe('CreateCompany', () => {
@@ -84,13 +63,12 @@ describe('company decider', () => {
     it('refuses a domain that is not one', () => given(acme).when(update({ domain: 'acme..example' })).thenThrows('invalid-domain'));
   });
 
-  describe('how each rule is reported', () => {
-    it.each<[string, RuleKind, CompanyEvent[], CompanyCommand]>([
+  describe('how each rule is reported', () =>
+    eachRuleIsReportedAs(companyDecider, [
       ['read-only-role', 'forbidden', [], create({}, rex)],
       ['company-exists', 'conflict', [acme], create()],
       ['unknown-company', 'not-found', [], update({ name: 'X' })],
       ['name-required', 'invalid', [], create({ name: '' })],
       ['invalid-domain', 'invalid', [], create({ domain: 'no spaces.example' })],
-    ])('%s is %s', (_code, kind, history, command) => expect(kindOf(history, command)).toBe(kind));
-  });
+    ]));
 });

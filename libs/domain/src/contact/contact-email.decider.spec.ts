@@ -1,49 +1,25 @@
-import type { Actor, CommandMetadata } from '../shared/message';
-import { SYSTEM_ACTOR } from '../shared/message';
-import { fold } from '../shared/decider';
-import { RuleViolation, type RuleKind } from '../shared/errors';
+import { SYSTEM_ACTOR, type Actor } from '../shared/message';
+import { bob, rex } from '../testing/actors';
+import { commandsFrom } from '../testing/metadata';
+import { eachRuleIsReportedAs, violationOf } from '../testing/rule-kind';
 import { DeciderSpecification } from '../testing/specification';
-import type { ContactEmailCommand } from './contact-email.commands';
+import type { ClaimContactEmail, ReleaseContactEmail } from './contact-email.commands';
 import { contactEmailDecider } from './contact-email.decider';
 import type { ContactEmailEvent } from './contact-email.events';
 
 const { given } = DeciderSpecification.for(contactEmailDecider);
-
-const bob: Actor = { id: 'bob', role: 'agent' };
-const rex: Actor = { id: 'rex', role: 'reporter' };
-const meta = (actor: Actor = bob): CommandMetadata => ({
-  now: '2026-03-01T09:00:00.000Z',
-  actor,
-  channel: 'api',
-  correlationId: 'corr-1',
-});
+const { command } = commandsFrom(bob);
 
 const ADDRESS = 'carla@example.com';
 
 // commands
-const claim = (contactId: string, email = ADDRESS, actor?: Actor): ContactEmailCommand => ({
-  type: 'ClaimContactEmail',
-  data: { email, contactId },
-  metadata: meta(actor),
-});
-const release = (contactId: string, email = ADDRESS, actor?: Actor): ContactEmailCommand => ({
-  type: 'ReleaseContactEmail',
-  data: { email, contactId },
-  metadata: meta(actor),
-});
+const claim = (contactId: string, email = ADDRESS, actor?: Actor) => command<ClaimContactEmail>('ClaimContactEmail', { email, contactId }, actor);
+const release = (contactId: string, email = ADDRESS, actor?: Actor) =>
+  command<ReleaseContactEmail>('ReleaseContactEmail', { email, contactId }, actor);
 
 // events
 const claimed = (contactId: string): ContactEmailEvent => ({ type: 'ContactEmailClaimed', data: { email: ADDRESS, contactId } });
 const released = (contactId: string): ContactEmailEvent => ({ type: 'ContactEmailReleased', data: { email: ADDRESS, contactId } });
-
-const violationOf = (history: ContactEmailEvent[], command: ContactEmailCommand): RuleViolation | undefined => {
-  try {
-    contactEmailDecider.decide(command, fold(contactEmailDecider, history));
-  } catch (error) {
-    if (error instanceof RuleViolation) return error;
-  }
-  return undefined;
-};
 
 describe('contact email reservation decider', () => {
   describe('ClaimContactEmail', () => {
@@ -61,7 +37,7 @@ describe('contact email reservation decider', () => {
     it('refuses an address another contact holds', () => given(claimed('carl')).when(claim('carla')).thenThrows('email-in-use'));
 
     it('names the address in the message', () =>
-      expect(violationOf([claimed('carl')], claim('carla', 'CARLA@example.com'))?.message).toContain(ADDRESS));
+      expect(violationOf(contactEmailDecider, [claimed('carl')], claim('carla', 'CARLA@example.com'))?.message).toContain(ADDRESS));
 
     it('refuses an invalid address', () => given().when(claim('carla', 'carla')).thenThrows('invalid-email'));
 
@@ -82,12 +58,11 @@ describe('contact email reservation decider', () => {
     it('refuses a read-only role', () => given(claimed('carla')).when(release('carla', ADDRESS, rex)).thenThrows('read-only-role'));
   });
 
-  describe('how each rule is reported', () => {
-    it.each<[string, RuleKind, ContactEmailEvent[], ContactEmailCommand]>([
+  describe('how each rule is reported', () =>
+    eachRuleIsReportedAs(contactEmailDecider, [
       ['email-in-use', 'conflict', [claimed('carl')], claim('carla')],
       ['email-not-held', 'conflict', [], release('carla')],
       ['invalid-email', 'invalid', [], claim('carla', 'x')],
       ['read-only-role', 'forbidden', [], claim('carla', ADDRESS, rex)],
-    ])('%s is %s', (_code, kind, history, command) => expect(violationOf(history, command)?.kind).toBe(kind));
-  });
+    ]));
 });

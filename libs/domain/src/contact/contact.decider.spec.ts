@@ -1,43 +1,22 @@
-import type { Actor, CommandMetadata } from '../shared/message';
-import { SYSTEM_ACTOR } from '../shared/message';
-import { fold } from '../shared/decider';
-import { RuleViolation, type RuleKind } from '../shared/errors';
+import { SYSTEM_ACTOR, type Actor } from '../shared/message';
+import { ada, audrey, bob, rex } from '../testing/actors';
+import { commandsFrom } from '../testing/metadata';
+import { eachRuleIsReportedAs } from '../testing/rule-kind';
 import { DeciderSpecification } from '../testing/specification';
-import type { ContactCommand, CreateContact, UpdateContact } from './contact.commands';
+import type { AddContactEmail, CreateContact, RemoveContactEmail, SetContactCompany, UpdateContact } from './contact.commands';
 import { contactDecider } from './contact.decider';
 import type { ContactCreated, ContactEvent, ContactUpdated } from './contact.events';
 
 const { given } = DeciderSpecification.for(contactDecider);
-
-const ada: Actor = { id: 'ada', role: 'admin' };
-const bob: Actor = { id: 'bob', role: 'agent' };
-const audrey: Actor = { id: 'audrey', role: 'auditor' };
-const rex: Actor = { id: 'rex', role: 'reporter' };
-const meta = (actor: Actor = bob): CommandMetadata => ({
-  now: '2026-03-01T09:00:00.000Z',
-  actor,
-  channel: 'api',
-  correlationId: 'corr-1',
-});
+const { command } = commandsFrom(bob);
 
 // commands
-const create = (data: Partial<CreateContact['data']> = {}, actor?: Actor): CreateContact => ({
-  type: 'CreateContact',
-  data: { contactId: 'carla', name: 'Carla Customer', emails: ['carla@example.com'], ...data },
-  metadata: meta(actor),
-});
-const update = (data: UpdateContact['data'], actor?: Actor): UpdateContact => ({ type: 'UpdateContact', data, metadata: meta(actor) });
-const addEmail = (email: string, actor?: Actor): ContactCommand => ({ type: 'AddContactEmail', data: { email }, metadata: meta(actor) });
-const removeEmail = (email: string, actor?: Actor): ContactCommand => ({
-  type: 'RemoveContactEmail',
-  data: { email },
-  metadata: meta(actor),
-});
-const setCompany = (companyId: string | null, actor?: Actor): ContactCommand => ({
-  type: 'SetContactCompany',
-  data: { companyId },
-  metadata: meta(actor),
-});
+const create = (data: Partial<CreateContact['data']> = {}, actor?: Actor) =>
+  command<CreateContact>('CreateContact', { contactId: 'carla', name: 'Carla Customer', emails: ['carla@example.com'], ...data }, actor);
+const update = (data: UpdateContact['data'], actor?: Actor) => command<UpdateContact>('UpdateContact', data, actor);
+const addEmail = (email: string, actor?: Actor) => command<AddContactEmail>('AddContactEmail', { email }, actor);
+const removeEmail = (email: string, actor?: Actor) => command<RemoveContactEmail>('RemoveContactEmail', { email }, actor);
+const setCompany = (companyId: string | null, actor?: Actor) => command<SetContactCompany>('SetContactCompany', { companyId }, actor);
 
 // events
 const created = (fields: Partial<ContactCreated['data']> = {}): ContactCreated => ({
@@ -55,15 +34,6 @@ const companyChanged = (companyId: string | null, previousCompanyId: string | nu
 // histories
 const carla = created();
 const carlaAtAcme = created({ companyId: 'acme', phone: '+46 8 123 456' });
-
-const kindOf = (history: ContactEvent[], command: ContactCommand): RuleKind | undefined => {
-  try {
-    contactDecider.decide(command, fold(contactDecider, history));
-  } catch (error) {
-    if (error instanceof RuleViolation) return error.kind;
-  }
-  return undefined;
-};
 
 describe('contact decider', () => {
   describe('CreateContact', () => {
@@ -157,14 +127,13 @@ describe('contact decider', () => {
     it('refuses a missing contact', () => given().when(setCompany('acme')).thenThrows('unknown-contact'));
   });
 
-  describe('how each rule is reported', () => {
-    it.each<[string, RuleKind, ContactEvent[], ContactCommand]>([
+  describe('how each rule is reported', () =>
+    eachRuleIsReportedAs(contactDecider, [
       ['read-only-role', 'forbidden', [], create({}, audrey)],
       ['contact-exists', 'conflict', [carla], create()],
       ['unknown-contact', 'not-found', [], update({ name: 'X' })],
       ['name-required', 'invalid', [], create({ name: '' })],
       ['invalid-email', 'invalid', [carla], addEmail('nope')],
       ['email-not-on-contact', 'not-found', [carla], removeEmail('other@example.com')],
-    ])('%s is %s', (_code, kind, history, command) => expect(kindOf(history, command)).toBe(kind));
-  });
+    ]));
 });

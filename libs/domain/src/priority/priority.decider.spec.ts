@@ -1,40 +1,22 @@
-import type { Actor, CommandMetadata } from '../shared/message';
-import { SYSTEM_ACTOR } from '../shared/message';
-import { fold } from '../shared/decider';
-import { RuleViolation, type RuleKind } from '../shared/errors';
+import { SYSTEM_ACTOR, type Actor } from '../shared/message';
+import { ada, bob } from '../testing/actors';
+import { commandsFrom } from '../testing/metadata';
+import { eachRuleIsReportedAs } from '../testing/rule-kind';
 import { DeciderSpecification } from '../testing/specification';
-import type { ChooseDefaultPriority, DefinePriority, PriorityCommand, SeedPriorities, UpdatePriority } from './priority.commands';
+import type { ChooseDefaultPriority, DefinePriority, SeedPriorities, UpdatePriority } from './priority.commands';
 import { priorityDecider } from './priority.decider';
 import type { DefaultPriorityChosen, PriorityDefined, PriorityEvent, PriorityUpdated } from './priority.events';
 
 const { given } = DeciderSpecification.for(priorityDecider);
-
-const admin: Actor = { id: 'ada', role: 'admin' };
-const agent: Actor = { id: 'bob', role: 'agent' };
-const meta = (actor: Actor = admin): CommandMetadata => ({
-  now: '2026-03-01T09:00:00.000Z',
-  actor,
-  channel: 'api',
-  correlationId: 'corr-1',
-});
+const { command } = commandsFrom(ada);
 
 // commands
-const define = (data: Partial<DefinePriority['data']> = {}, actor?: Actor): DefinePriority => ({
-  type: 'DefinePriority',
-  data: { priorityId: 'urgent', name: 'Urgent', deadlineMinutes: 60, ...data },
-  metadata: meta(actor),
-});
-const update = (data: Partial<UpdatePriority['data']> = {}, actor?: Actor): UpdatePriority => ({
-  type: 'UpdatePriority',
-  data: { priorityId: 'urgent', ...data },
-  metadata: meta(actor),
-});
-const chooseDefault = (priorityId: string, actor?: Actor): ChooseDefaultPriority => ({
-  type: 'ChooseDefaultPriority',
-  data: { priorityId },
-  metadata: meta(actor),
-});
-const seed = (actor?: Actor): SeedPriorities => ({ type: 'SeedPriorities', data: {}, metadata: meta(actor) });
+const define = (data: Partial<DefinePriority['data']> = {}, actor?: Actor) =>
+  command<DefinePriority>('DefinePriority', { priorityId: 'urgent', name: 'Urgent', deadlineMinutes: 60, ...data }, actor);
+const update = (data: Partial<UpdatePriority['data']> = {}, actor?: Actor) =>
+  command<UpdatePriority>('UpdatePriority', { priorityId: 'urgent', ...data }, actor);
+const chooseDefault = (priorityId: string, actor?: Actor) => command<ChooseDefaultPriority>('ChooseDefaultPriority', { priorityId }, actor);
+const seed = (actor?: Actor) => command<SeedPriorities>('SeedPriorities', {}, actor);
 
 // events
 const defined = (priorityId: string, name: string, deadlineMinutes: number | null, rank: number): PriorityDefined => ({
@@ -51,15 +33,6 @@ const defaultChosen = (priorityId: string): DefaultPriorityChosen => ({ type: 'D
 const urgent: PriorityEvent[] = [defined('urgent', 'Urgent', 60, 1), defaultChosen('urgent')];
 const someday = defined('someday', 'Someday', null, 2);
 
-const kindOf = (history: PriorityEvent[], command: PriorityCommand): RuleKind | undefined => {
-  try {
-    priorityDecider.decide(command, fold(priorityDecider, history));
-  } catch (error) {
-    if (error instanceof RuleViolation) return error.kind;
-  }
-  return undefined;
-};
-
 describe('priority decider', () => {
   describe('DefinePriority', () => {
     it('defines the first priority, ranks it 1 and makes it the default', () => given().when(define()).then(urgent));
@@ -74,7 +47,7 @@ describe('priority decider', () => {
 
     it('trims the name', () => given().when(define({ name: ' Urgent  ' })).then(urgent));
 
-    it('refuses anyone but an admin', () => given().when(define({}, agent)).thenThrows('admin-only'));
+    it('refuses anyone but an admin', () => given().when(define({}, bob)).thenThrows('admin-only'));
 
     it('refuses an empty name', () => given().when(define({ name: '' })).thenThrows('name-required'));
 
@@ -103,7 +76,7 @@ describe('priority decider', () => {
     it('does nothing when nothing changes', () =>
       given(urgent).when(update({ name: 'Urgent', deadlineMinutes: 60, rank: 1 })).thenNothingHappens());
 
-    it('refuses anyone but an admin', () => given(urgent).when(update({ rank: 3 }, agent)).thenThrows('admin-only'));
+    it('refuses anyone but an admin', () => given(urgent).when(update({ rank: 3 }, bob)).thenThrows('admin-only'));
 
     it('refuses an unknown priority', () => given(urgent).when(update({ priorityId: 'nope', rank: 3 })).thenThrows('unknown-priority'));
 
@@ -122,7 +95,7 @@ describe('priority decider', () => {
 
     it('does nothing when it already is the default', () => given(urgent).when(chooseDefault('urgent')).thenNothingHappens());
 
-    it('refuses anyone but an admin', () => given(urgent, someday).when(chooseDefault('someday', agent)).thenThrows('admin-only'));
+    it('refuses anyone but an admin', () => given(urgent, someday).when(chooseDefault('someday', bob)).thenThrows('admin-only'));
 
     it('refuses an unknown priority', () => given(urgent).when(chooseDefault('nope')).thenThrows('unknown-priority'));
   });
@@ -141,18 +114,17 @@ describe('priority decider', () => {
 
     it('does nothing once any priority exists', () => given(urgent).when(seed()).thenNothingHappens());
 
-    it('refuses an agent', () => given().when(seed(agent)).thenThrows('admin-only'));
+    it('refuses an agent', () => given().when(seed(bob)).thenThrows('admin-only'));
   });
 
-  describe('how each rule is reported', () => {
-    it.each<[string, RuleKind, PriorityEvent[], PriorityCommand]>([
-      ['admin-only', 'forbidden', [], define({}, agent)],
+  describe('how each rule is reported', () =>
+    eachRuleIsReportedAs(priorityDecider, [
+      ['admin-only', 'forbidden', [], define({}, bob)],
       ['name-required', 'invalid', [], define({ name: '' })],
       ['priority-name-taken', 'conflict', urgent, define({ priorityId: 'x' })],
       ['priority-exists', 'conflict', urgent, define({ name: 'Other' })],
       ['invalid-deadline', 'invalid', [], define({ deadlineMinutes: -1 })],
       ['invalid-rank', 'invalid', [], define({ rank: 0.5 })],
       ['unknown-priority', 'not-found', [], update({ rank: 1 })],
-    ])('%s is %s', (_code, kind, history, command) => expect(kindOf(history, command)).toBe(kind));
-  });
+    ]));
 });

@@ -1,4 +1,5 @@
 import type { Command, Channel } from '../shared/message';
+import type { AutoReplyDraft, InboundEmailFacts } from './request.email';
 import type { AccessLevel, MessageSnapshot, RequestRef } from './request.events';
 
 /**
@@ -157,6 +158,28 @@ export type UnmergeRequest = Command<'UnmergeRequest', { sourceId: string }>;
 /** On the source, with what UnmergeRequest decided on the target. */
 export type UndoMerge = Command<'UndoMerge', { target: RequestRef; messages: MessageSnapshot[] }>;
 
+/**
+ * System (mail channel): one inbound mail, on the request it threads to, or creating one (the request
+ * stream does not exist yet). Ids, the number and the title are made by the caller.
+ */
+export type ReceiveEmail = Command<
+  'ReceiveEmail',
+  {
+    requestId: string;
+    messageId: string;
+    body: string;
+    role: 'contact' | 'external';
+    contactId: string | null;
+    email: InboundEmailFacts;
+    /** For a new request. */
+    number?: number;
+    title?: string;
+    categoryId?: string;
+    priorityId?: string;
+    followUpOf?: RequestRef | null;
+    autoReply?: AutoReplyDraft | null;
+  }
+>;
 export type RequestCommand =
   | CreateRequest
   | AcceptRequest
@@ -191,4 +214,5 @@ export type RequestCommand =
   | MergeIntoRequest
   | JoinMergedRequest
   | UnmergeRequest
-  | UndoMerge;
+  | UndoMerge
+  | ReceiveEmail;

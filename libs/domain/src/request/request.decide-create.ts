@@ -61,15 +61,17 @@ interface NewRequestInput {
   readonly accessLevel?: AccessLevel;
 }
 
-const newRequest = (
+/** Shared with the mail channel, whose requests may have no contact (an unknown sender, contact creation off). */
+export const newRequest = (
   input: NewRequestInput,
   catalog: Catalog,
   metadata: CommandMetadata,
   channel: Channel,
   splitFrom: RequestRef | null,
+  { allowNoContact = false }: { allowNoContact?: boolean } = {},
 ): RequestCreated => {
   const title = normaliseTitle(input.title);
-  const contactIds = requireContacts(input.contactIds);
+  const contactIds = allowNoContact && input.contactIds.length === 0 ? [] : requireContacts(input.contactIds);
   const categoryId = categoryIdOf(catalog, input.categoryId);
   const priority = priorityOf(catalog, input.priorityId);
   const ownerId = checkOwner(catalog, input.ownerId);

@@ -21,6 +21,7 @@ import {
   decideReply,
   decideUnflag,
 } from './request.decide-messages';
+import { decideReceiveEmail } from './request.decide-email';
 import { decideAccept, decideAssign, decideTransfer } from './request.decide-ownership';
 import {
   decideAddContact,
@@ -58,6 +59,8 @@ export const decideRequest = (command: RequestCommand, state: RequestState, cata
     if (state.kind === 'existing') throw conflict('request-exists', `Request #${state.number} exists already`);
     return command.type === 'CreateRequest' ? decideCreate(command, catalog) : decideCreateSplit(command, catalog);
   }
+  // A mail that threads nowhere starts its own request.
+  if (command.type === 'ReceiveEmail' && state.kind === 'none') return decideReceiveEmail(command, state, catalog);
   if (state.kind === 'none') throw notFound('request-not-found', 'There is no such request');
 
   requireUsable(command, state);
@@ -157,6 +160,9 @@ const decideOnExisting = (command: ExistingCommand, state: ExistingRequest, cata
       return decideUnmerge(command, state);
     case 'UndoMerge':
       return decideUndoMerge(command, state, catalog);
+
+    case 'ReceiveEmail':
+      return decideReceiveEmail(command, state, catalog);
     default:
       return assertNever(command);
   }

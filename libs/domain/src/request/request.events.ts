@@ -1,8 +1,14 @@
 import type { Event, Channel } from '../shared/message';
 import type { BaseStatus } from '../catalog/catalog';
+import type { AutoReplyDraft, EmailFacts, InboundEmailFacts } from './request.email';
 
 export type AccessLevel = 'internal' | 'external';
-export type MessageKind = 'customer' | 'reply' | 'note' | 'forward';
+/**
+ * customer: from a contact; reply: to contacts; note: internal; forward: to external parties;
+ * external: mail from someone who is not a contact (an expert answering a forward, a bounce), internal;
+ * automatic: an auto-reply or acknowledgement the mail channel sent.
+ */
+export type MessageKind = 'customer' | 'reply' | 'note' | 'forward' | 'external' | 'automatic';
 
 export interface MessageVersion {
   readonly version: number;
@@ -28,6 +34,8 @@ export interface MessageSnapshot {
   readonly bcc: readonly string[];
   /** The request the message was first written on, when it came here by split or merge. */
   readonly originRequestId: string | null;
+  /** Mail facts: how it arrived (inbound) or how its delivery went (outbound). Absent for messages never mailed. */
+  readonly email?: EmailFacts;
 }
 
 export interface RequestRef {
@@ -236,6 +244,48 @@ export type RequestMergeUndone = Event<
   }
 >;
 
+/**
+ * A mail imported by the mail channel: from a contact (a customer message) or from someone else (an
+ * expert answering a forward, a bounce, an auto-responder: internal). One per inbound mail.
+ */
+export type EmailReceived = Event<
+  'EmailReceived',
+  {
+    requestId: string;
+    messageId: string;
+    /** The plain text (from the HTML when the mail had no text part). */
+    body: string;
+    role: 'contact' | 'external';
+    accessLevel: AccessLevel;
+    contactId: string | null;
+    /** A closed request whose status asks for a new request on reply: the request this one follows up. */
+    followUpOf: RequestRef | null;
+    email: InboundEmailFacts;
+    at: string;
+  }
+>;
+
+/** An acknowledgement or auto-reply the mail channel is to send (with Auto-Submitted: auto-replied). */
+export type AutoReplyQueued = Event<
+  'AutoReplyQueued',
+  { requestId: string; inReplyToMessageId: string; at: string } & AutoReplyDraft
+>;
+
+/** The outbox handed an outbound message (reply, forward, auto-reply) to the mail server. */
+export type EmailSent = Event<
+  'EmailSent',
+  { requestId: string; messageId: string; attempt: number; messageIdHeader: string; recipients: string[]; at: string }
+>;
+
+/** A send attempt failed; `nextAttemptAt` null means the outbox gave up. */
+export type EmailSendFailed = Event<
+  'EmailSendFailed',
+  { requestId: string; messageId: string; attempt: number; error: string; permanent: boolean; nextAttemptAt: string | null; at: string }
+>;
+
+/** Not sent on purpose (e.g. too many auto-replies to one address): the loop protection at work. */
+export type EmailSuppressed = Event<'EmailSuppressed', { requestId: string; messageId: string; reason: string; at: string }>;
+
 export type RequestEvent =
   | RequestCreated
   | CustomerMessageAdded
@@ -270,6 +320,11 @@ export type RequestEvent =
   | RequestMerged
   | MergedRequestJoined
   | RequestUnmerged
-  | RequestMergeUndone;
+  | RequestMergeUndone
+  | EmailReceived
+  | AutoReplyQueued
+  | EmailSent
+  | EmailSendFailed
+  | EmailSuppressed;
 
 export type RequestEventType = RequestEvent['type'];

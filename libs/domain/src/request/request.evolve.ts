@@ -1,6 +1,7 @@
 import type { BaseStatus } from '../catalog/catalog';
 import { assertNever } from '../shared/errors';
 import type { Channel } from '../shared/message';
+import type { BounceFacts, OutboundEmailFacts } from './request.email';
 import type { AccessLevel, MessageKind, RequestCreated, RequestEvent } from './request.events';
 import type { ExistingRequest, MessageState, RequestState } from './request.state';
 
@@ -166,6 +167,34 @@ const evolveExisting = (s: ExistingRequest, event: Exclude<RequestEvent, Request
         event.data.statusId,
         event.data.baseStatus,
       );
+
+    case 'EmailReceived': {
+      const e = event.data;
+      const bounced = e.email.bounce?.messageId ?? null;
+      const withMessage = appendMessage(s, {
+        ...newMessage(e.messageId, e.role === 'contact' ? 'customer' : 'external', e.body, e.at, null, e.accessLevel, 'email'),
+        contactId: e.contactId,
+        to: e.email.to,
+        cc: e.email.cc,
+        email: e.email,
+      });
+      // A bounce that names one of our messages says how its delivery ended.
+      return bounced === null ? withMessage : updateDelivery(withMessage, bounced, (d) => ({ ...d, status: 'bounced', lastError: bounceError(e.email.bounce) }));
+    }
+    case 'AutoReplyQueued': {
+      const e = event.data;
+      return appendMessage(s, { ...newMessage(e.messageId, 'automatic', e.body, e.at, null, 'external', 'email'), to: e.to });
+    }
+    case 'EmailSent': {
+      const e = event.data;
+      return updateDelivery(s, e.messageId, (d) => ({ ...d, status: 'sent', messageIdHeader: e.messageIdHeader, attempts: e.attempt, lastError: null, nextAttemptAt: null, sentAt: e.at }));
+    }
+    case 'EmailSendFailed': {
+      const e = event.data;
+      return updateDelivery(s, e.messageId, (d) => ({ ...d, status: 'failed', attempts: e.attempt, lastError: e.error, nextAttemptAt: e.nextAttemptAt }));
+    }
+    case 'EmailSuppressed':
+      return updateDelivery(s, event.data.messageId, (d) => ({ ...d, status: 'suppressed', lastError: event.data.reason, nextAttemptAt: null }));
     default:
       return assertNever(event);
   }
@@ -242,3 +271,20 @@ const updateMessage = (s: ExistingRequest, messageId: string, change: (m: Messag
   ...s,
   messages: s.messages.map((m) => (m.messageId === messageId ? change(m) : m)),
 });
+
+const NO_DELIVERY: OutboundEmailFacts = {
+  direction: 'outbound',
+  status: 'failed',
+  messageIdHeader: null,
+  attempts: 0,
+  lastError: null,
+  nextAttemptAt: null,
+  sentAt: null,
+};
+
+/** The delivery facts of an outbound message (an inbound one has none to change). */
+const updateDelivery = (s: ExistingRequest, messageId: string, change: (d: OutboundEmailFacts) => OutboundEmailFacts): ExistingRequest =>
+  updateMessage(s, messageId, (m) => (m.email?.direction === 'inbound' ? m : { ...m, email: change(m.email ?? NO_DELIVERY) }));
+
+const bounceError = (bounce: BounceFacts | null): string =>
+  `Bounced${bounce?.status ? ` (${bounce.status})` : ''}${bounce && bounce.recipients.length > 0 ? `: ${bounce.recipients.join(', ')}` : ''}`;

@@ -1,56 +1,24 @@
 import type { BaseStatus } from '../catalog/catalog';
-import type { Actor, CommandMetadata } from '../shared/message';
-import { SYSTEM_ACTOR } from '../shared/message';
-import { fold } from '../shared/decider';
-import { RuleViolation, type RuleKind } from '../shared/errors';
+import { SYSTEM_ACTOR, type Actor } from '../shared/message';
+import { ada, bob } from '../testing/actors';
+import { commandsFrom } from '../testing/metadata';
+import { eachRuleIsReportedAs } from '../testing/rule-kind';
 import { DeciderSpecification } from '../testing/specification';
 import type { ChooseAcceptStatus, ChooseDefaultStatus, DefineStatus, SeedStatuses, UpdateStatus } from './status.commands';
 import { statusDecider } from './status.decider';
 import type { AcceptStatusChosen, DefaultStatusChosen, StatusDefined, StatusEvent, StatusUpdated } from './status.events';
 
 const { given } = DeciderSpecification.for(statusDecider);
-
-/** The kind decides the HTTP status, so it is part of the contract too. */
-const kindOf = (history: StatusEvent[], command: Parameters<typeof statusDecider.decide>[0]): RuleKind | undefined => {
-  try {
-    statusDecider.decide(command, fold(statusDecider, history));
-  } catch (error) {
-    if (error instanceof RuleViolation) return error.kind;
-  }
-  return undefined;
-};
-
-const admin: Actor = { id: 'ada', role: 'admin' };
-const agent: Actor = { id: 'bob', role: 'agent' };
-const meta = (actor: Actor = admin): CommandMetadata => ({
-  now: '2026-03-01T09:00:00.000Z',
-  actor,
-  channel: 'api',
-  correlationId: 'corr-1',
-});
+const { command } = commandsFrom(ada);
 
 // commands
-const define = (data: Partial<DefineStatus['data']> = {}, actor?: Actor): DefineStatus => ({
-  type: 'DefineStatus',
-  data: { statusId: 'in-queue', name: 'In queue', base: 'open', ...data },
-  metadata: meta(actor),
-});
-const update = (data: Partial<UpdateStatus['data']> = {}, actor?: Actor): UpdateStatus => ({
-  type: 'UpdateStatus',
-  data: { statusId: 'in-queue', ...data },
-  metadata: meta(actor),
-});
-const chooseDefault = (statusId: string, actor?: Actor): ChooseDefaultStatus => ({
-  type: 'ChooseDefaultStatus',
-  data: { statusId },
-  metadata: meta(actor),
-});
-const chooseAccept = (statusId: string, actor?: Actor): ChooseAcceptStatus => ({
-  type: 'ChooseAcceptStatus',
-  data: { statusId },
-  metadata: meta(actor),
-});
-const seed = (actor?: Actor): SeedStatuses => ({ type: 'SeedStatuses', data: {}, metadata: meta(actor) });
+const define = (data: Partial<DefineStatus['data']> = {}, actor?: Actor) =>
+  command<DefineStatus>('DefineStatus', { statusId: 'in-queue', name: 'In queue', base: 'open', ...data }, actor);
+const update = (data: Partial<UpdateStatus['data']> = {}, actor?: Actor) =>
+  command<UpdateStatus>('UpdateStatus', { statusId: 'in-queue', ...data }, actor);
+const chooseDefault = (statusId: string, actor?: Actor) => command<ChooseDefaultStatus>('ChooseDefaultStatus', { statusId }, actor);
+const chooseAccept = (statusId: string, actor?: Actor) => command<ChooseAcceptStatus>('ChooseAcceptStatus', { statusId }, actor);
+const seed = (actor?: Actor) => command<SeedStatuses>('SeedStatuses', {}, actor);
 
 // events
 const defined = (
@@ -96,7 +64,7 @@ describe('status decider', () => {
     it('trims the name', () =>
       given(inQueue).when(define({ statusId: 'working', name: '  Working  ' })).then(working));
 
-    it('refuses anyone but an admin', () => given().when(define({}, agent)).thenThrows('admin-only'));
+    it('refuses anyone but an admin', () => given().when(define({}, bob)).thenThrows('admin-only'));
 
     it('refuses the system actor (it may only seed)', () => given().when(define({}, SYSTEM_ACTOR)).thenThrows('admin-only'));
 
@@ -131,7 +99,7 @@ describe('status decider', () => {
     it('does nothing when nothing changes', () =>
       given(inQueue).when(update({ name: ' In queue ', queue: true })).thenNothingHappens());
 
-    it('refuses anyone but an admin', () => given(inQueue).when(update({ name: 'Queued' }, agent)).thenThrows('admin-only'));
+    it('refuses anyone but an admin', () => given(inQueue).when(update({ name: 'Queued' }, bob)).thenThrows('admin-only'));
 
     it('refuses an unknown status', () => given(inQueue).when(update({ statusId: 'nope', name: 'x' })).thenThrows('unknown-status'));
 
@@ -148,7 +116,7 @@ describe('status decider', () => {
     it('does nothing when the status already is the default', () =>
       given(inQueue).when(chooseDefault('in-queue')).thenNothingHappens());
 
-    it('refuses anyone but an admin', () => given(inQueue, working).when(chooseDefault('working', agent)).thenThrows('admin-only'));
+    it('refuses anyone but an admin', () => given(inQueue, working).when(chooseDefault('working', bob)).thenThrows('admin-only'));
 
     it('refuses an unknown status', () => given(inQueue).when(chooseDefault('nope')).thenThrows('unknown-status'));
   });
@@ -162,7 +130,7 @@ describe('status decider', () => {
 
     it('refuses a status that is not open', () => given(closed).when(chooseAccept('done')).thenThrows('status-not-open'));
 
-    it('refuses anyone but an admin', () => given(working).when(chooseAccept('working', agent)).thenThrows('admin-only'));
+    it('refuses anyone but an admin', () => given(working).when(chooseAccept('working', bob)).thenThrows('admin-only'));
 
     it('refuses an unknown status', () => given(inQueue).when(chooseAccept('nope')).thenThrows('unknown-status'));
   });
@@ -193,7 +161,7 @@ describe('status decider', () => {
 
     it('does nothing when run twice', () => given(seeded).when(seed()).thenNothingHappens());
 
-    it('refuses an agent', () => given().when(seed(agent)).thenThrows('admin-only'));
+    it('refuses an agent', () => given().when(seed(bob)).thenThrows('admin-only'));
 
     it('leaves the seeded deleted status editable by an admin', () =>
       given(seeded)
@@ -201,15 +169,14 @@ describe('status decider', () => {
         .then([updated('deleted', 'Deleted')]));
   });
 
-  describe('how each rule is reported', () => {
-    it.each<[string, RuleKind, StatusEvent[], Parameters<typeof statusDecider.decide>[0]]>([
-      ['admin-only', 'forbidden', [], define({}, agent)],
+  describe('how each rule is reported', () =>
+    eachRuleIsReportedAs(statusDecider, [
+      ['admin-only', 'forbidden', [], define({}, bob)],
       ['name-required', 'invalid', [], define({ name: '' })],
       ['status-name-taken', 'conflict', inQueue, define({ statusId: 'x' })],
       ['status-exists', 'conflict', inQueue, define({ name: 'Other' })],
       ['system-base-status', 'invalid', [], define({ base: 'deleted' })],
       ['unknown-status', 'not-found', [], update({ name: 'x' })],
       ['status-not-open', 'invalid', closed, chooseAccept('done')],
-    ])('%s is %s', (_code, kind, history, command) => expect(kindOf(history, command)).toBe(kind));
-  });
+    ]));
 });
