@@ -10,27 +10,17 @@ import {
   registerUser,
   requestStream,
   revisionOf,
-  startE2e,
   unique,
   uniqueEmail,
-  type E2e,
-  type User,
+  useE2e,
 } from '../support/e2e-harness';
 
 /** Users, their tokens, and who may do what. */
 describe('agents and authentication over HTTP', () => {
-  let e2e: E2e;
-  let agent: User;
-  let auditor: User;
-  let reporter: User;
-
-  beforeAll(async () => {
-    e2e = await startE2e();
-    agent = await registerUser(e2e, 'agent');
-    auditor = await registerUser(e2e, 'auditor');
-    reporter = await registerUser(e2e, 'reporter');
-  });
-  afterAll(() => e2e?.stop());
+  const e2e = useE2e();
+  const agent = e2e.user('agent');
+  const auditor = e2e.user('auditor');
+  const reporter = e2e.user('reporter');
 
   describe('/api/agents', () => {
     it('register, read back (list and by id), update', async () => {
@@ -257,6 +247,35 @@ describe('agents and authentication over HTTP', () => {
         'POST /api/companies',
         'GET /api/companies/{id}',
         'PATCH /api/companies/{id}',
+        // The read side.
+        'GET /api/requests',
+        'GET /api/requests/{ref}',
+        'GET /api/requests/{ref}/history',
+        'GET /api/dashboard',
+        'GET /api/me/favourites',
+        'GET /api/flagged-messages',
+        'GET /api/contacts/{id}/requests',
+        'GET /api/companies/{id}/requests',
+        'GET /api/search',
+        'GET /api/events',
+        'GET /api/events/export',
+        // The mail channel.
+        'GET /api/mail/mailboxes',
+        'POST /api/mail/mailboxes',
+        'GET /api/mail/mailboxes/{id}',
+        'PATCH /api/mail/mailboxes/{id}',
+        'DELETE /api/mail/mailboxes/{id}',
+        'GET /api/mail/mailboxes/{id}/status',
+        'POST /api/mail/inbound',
+        'GET /api/mail/received',
+        'GET /api/mail/dead-letters',
+        'GET /api/mail/dead-letters/{id}',
+        'POST /api/mail/dead-letters/{id}/retry',
+        'GET /api/mail/outbox',
+        'POST /api/mail/outbox/{messageId}/retry',
+        'GET /api/mail/signature',
+        'PUT /api/mail/signature',
+        'GET /api/mail/blobs/{hash}',
       ];
       expect([...listed].sort()).toEqual([...expected].sort());
       expect(response.body.components.securitySchemes).toEqual(expect.objectContaining({ bearer: expect.objectContaining({ scheme: 'bearer' }) }));

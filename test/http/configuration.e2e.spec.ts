@@ -5,13 +5,10 @@ import {
   expectFieldError,
   expectProblem,
   expectStatus,
-  registerUser,
   requestState,
   revisionOf,
-  startE2e,
   unique,
-  type E2e,
-  type User,
+  useE2e,
 } from '../support/e2e-harness';
 
 const STATUSES = 'config-statuses';
@@ -20,18 +17,10 @@ const PRIORITIES = 'config-priorities';
 
 /** Statuses, categories and priorities: everyone reads them, only admins change them. */
 describe('configuration over HTTP', () => {
-  let e2e: E2e;
-  let agent: User;
-  let auditor: User;
-  let reporter: User;
-
-  beforeAll(async () => {
-    e2e = await startE2e();
-    agent = await registerUser(e2e, 'agent');
-    auditor = await registerUser(e2e, 'auditor');
-    reporter = await registerUser(e2e, 'reporter');
-  });
-  afterAll(() => e2e?.stop());
+  const e2e = useE2e();
+  const agent = e2e.user('agent');
+  const auditor = e2e.user('auditor');
+  const reporter = e2e.user('reporter');
 
   describe('/api/statuses', () => {
     it('lists the seeded statuses, the default of each base and the accept status, to every role', async () => {

@@ -8,29 +8,18 @@ import {
   expectFieldError,
   expectProblem,
   expectStatus,
-  registerUser,
   revisionOf,
-  startE2e,
   unique,
   uniqueEmail,
-  type E2e,
-  type User,
+  useE2e,
 } from '../support/e2e-harness';
 
 /** Contacts (with their unique addresses) and companies. */
 describe('contacts and companies over HTTP', () => {
-  let e2e: E2e;
-  let agent: User;
-  let auditor: User;
-  let reporter: User;
-
-  beforeAll(async () => {
-    e2e = await startE2e();
-    agent = await registerUser(e2e, 'agent');
-    auditor = await registerUser(e2e, 'auditor');
-    reporter = await registerUser(e2e, 'reporter');
-  });
-  afterAll(() => e2e?.stop());
+  const e2e = useE2e();
+  const agent = e2e.user('agent');
+  const auditor = e2e.user('auditor');
+  const reporter = e2e.user('reporter');
 
   const createCompany = async (name = unique('ACME')): Promise<string> => {
     const response = await agent.client.post('/api/companies', { name });

@@ -6,16 +6,13 @@ import {
   expectCommand,
   expectFieldError,
   expectProblem,
-  expectStatus,
   registerUser,
   requestState,
   requestStream,
   revisionOf,
-  startE2e,
   unique,
   uniqueEmail,
-  type E2e,
-  type User,
+  useE2e,
 } from '../support/e2e-harness';
 
 /**
@@ -23,16 +20,9 @@ import {
  * writes nothing (the stream revision, and here even the global head position, stay where they were).
  */
 describe('errors and limits over HTTP', () => {
-  let e2e: E2e;
-  let agent: User;
-  let colleague: User;
-
-  beforeAll(async () => {
-    e2e = await startE2e();
-    agent = await registerUser(e2e, 'agent');
-    colleague = await registerUser(e2e, 'agent');
-  });
-  afterAll(() => e2e?.stop());
+  const e2e = useE2e();
+  const agent = e2e.user('agent');
+  const colleague = e2e.user('agent');
 
   const head = async () => Number(await e2e.store.headPosition());
 

@@ -6,23 +6,14 @@ import {
   expectProblem,
   registerUser,
   revisionOf,
-  startE2e,
-  type E2e,
-  type User,
+  useE2e,
 } from '../support/e2e-harness';
 
 /** Favourites live in the acting agent's own stream; the request is addressed by id or number. */
 describe('/api/me and favourites over HTTP', () => {
-  let e2e: E2e;
-  let agent: User;
-  let colleague: User;
-
-  beforeAll(async () => {
-    e2e = await startE2e();
-    agent = await registerUser(e2e, 'agent', 'Fay Vourite');
-    colleague = await registerUser(e2e, 'agent');
-  });
-  afterAll(() => e2e?.stop());
+  const e2e = useE2e();
+  const agent = e2e.user('agent', 'Fay Vourite');
+  const colleague = e2e.user('agent');
 
   it('GET /api/me answers the authenticated agent', async () => {
     const me = await agent.client.get('/api/me');

@@ -6,28 +6,18 @@ import {
   expectFieldError,
   expectProblem,
   lastMessageId,
-  registerUser,
   requestState,
   requestStream,
   revisionOf,
-  startE2e,
   uniqueEmail,
-  type E2e,
-  type User,
+  useE2e,
 } from '../support/e2e-harness';
 
 /** Notes, replies, forwards, message flags/access levels and message versions. */
 describe('requests: messages over HTTP', () => {
-  let e2e: E2e;
-  let agent: User;
-  let colleague: User;
-
-  beforeAll(async () => {
-    e2e = await startE2e();
-    agent = await registerUser(e2e, 'agent');
-    colleague = await registerUser(e2e, 'agent');
-  });
-  afterAll(() => e2e?.stop());
+  const e2e = useE2e();
+  const agent = e2e.user('agent');
+  const colleague = e2e.user('agent');
 
   describe('POST /api/requests/:ref/notes', () => {
     it('adds an internal note written by the authenticated agent', async () => {

@@ -8,27 +8,18 @@ import {
   expectProblem,
   expectStatus,
   lastMessageId,
-  registerUser,
   requestState,
   requestStream,
   revisionOf,
-  startE2e,
-  type E2e,
-  type User,
+  useE2e,
 } from '../support/e2e-harness';
 
 const NUMBERS = 'sequence-requestnumbers';
 
 /** Split, merge and unmerge: two streams changed by one command, never half. */
 describe('requests: split, merge, unmerge over HTTP', () => {
-  let e2e: E2e;
-  let agent: User;
-
-  beforeAll(async () => {
-    e2e = await startE2e();
-    agent = await registerUser(e2e, 'agent');
-  });
-  afterAll(() => e2e?.stop());
+  const e2e = useE2e();
+  const agent = e2e.user('agent');
 
   describe('POST /api/requests/:ref/split', () => {
     it('moves the chosen messages to a new request; both link to each other', async () => {

@@ -7,30 +7,20 @@ import {
   expectProblem,
   expectStatus,
   inSeconds,
-  registerUser,
   requestState,
   requestStream,
   revisionOf,
-  startE2e,
   unique,
   uniqueEmail,
+  useE2e,
   waitFor,
-  type E2e,
-  type User,
 } from '../support/e2e-harness';
 
 /** Every request command route against the real server: its answer, its ETag, and what it recorded. */
 describe('requests: commands over HTTP', () => {
-  let e2e: E2e;
-  let agent: User;
-  let colleague: User;
-
-  beforeAll(async () => {
-    e2e = await startE2e();
-    agent = await registerUser(e2e, 'agent');
-    colleague = await registerUser(e2e, 'agent');
-  });
-  afterAll(() => e2e?.stop());
+  const e2e = useE2e();
+  const agent = e2e.user('agent');
+  const colleague = e2e.user('agent');
 
   describe('POST /api/requests', () => {
     it('creates the request and its first message, numbered, as the authenticated user', async () => {

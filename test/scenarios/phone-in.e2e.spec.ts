@@ -1,6 +1,4 @@
-import { httpClient, type HttpClient } from '../support/http-client';
-import { createContact, openEventLog, registerAgent } from '../support/fixtures';
-import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { createContact, events, registerUser, requestStream, useE2e } from '../support/e2e-harness';
 
 /**
  * The phone-in scenario of the product, over HTTP against the real server: an agent registers a
@@ -8,19 +6,12 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
  * contact and closes it. The proof is the event stream.
  */
 describe('phone-in scenario', () => {
-  let server: ServerProcess;
-  let admin: HttpClient;
-
-  beforeAll(async () => {
-    server = await startServerProcess();
-    admin = httpClient(server.url, server.adminToken);
-  });
-  afterAll(() => server.stop());
+  const e2e = useE2e();
 
   it('runs from the call to the closed request, and the stream tells exactly what happened', async () => {
-    const alice = await registerAgent(admin, 'Alice');
-    const bob = await registerAgent(admin, 'Bob');
-    const customer = await createContact(alice.client, 'Carla Customer', 'carla@customer.example');
+    const alice = await registerUser(e2e, 'agent', 'Alice');
+    const bob = await registerUser(e2e, 'agent', 'Bob');
+    const customer = await createContact(alice.client, { name: 'Carla Customer', emails: ['carla@customer.example'] });
 
     // 1. Alice takes the call and registers the request, owning it herself.
     const created = await alice.client.post('/api/requests', {
@@ -52,46 +43,41 @@ describe('phone-in scenario', () => {
     expect(closed.status).toBe(200);
     expect(closed.body.revision).toBe(5);
 
-    const log = openEventLog(server.dataDir);
-    try {
-      const events = await log.readStream(`request-${requestId}`);
-      expect(events.map((e) => e.type)).toEqual([
-        'RequestCreated',
-        'CustomerMessageAdded',
-        'RequestTransferred',
-        'InternalNoteAdded',
-        'ReplyAdded',
-        'RequestClosed',
-      ]);
-      expect(events.map((e) => Number(e.revision))).toEqual([0, 1, 2, 3, 4, 5]);
-      const [createdEvent, message, transfer, note, reply, close] = events;
+    const recorded = await events(e2e.store, requestStream(requestId));
+    expect(recorded.map((e) => e.type)).toEqual([
+      'RequestCreated',
+      'CustomerMessageAdded',
+      'RequestTransferred',
+      'InternalNoteAdded',
+      'ReplyAdded',
+      'RequestClosed',
+    ]);
+    expect(recorded.map((e) => Number(e.revision))).toEqual([0, 1, 2, 3, 4, 5]);
+    const [createdEvent, message, transfer, note, reply, close] = recorded;
 
-      expect(createdEvent!.data).toMatchObject({
-        requestId,
-        number: 1,
-        contactIds: [customer],
-        channel: 'phone',
-        ownerId: alice.id,
-        createdBy: alice.id,
-        statusId: 'new',
-        baseStatus: 'open',
-        tags: ['billing'],
-        splitFrom: null,
-      });
-      expect(message!.data).toMatchObject({ contactId: customer, recordedBy: alice.id, channel: 'phone', accessLevel: 'external' });
-      expect(transfer!.data).toMatchObject({ previousOwnerId: alice.id, ownerId: bob.id, noteMessageId: note!.data.messageId });
-      expect(note!.data).toMatchObject({ authorId: alice.id, body: expect.stringContaining('VAT line') });
-      expect(reply!.data).toMatchObject({ authorId: bob.id, to: ['carla@customer.example'], cc: [], bcc: [], accessLevel: 'external' });
-      expect(close!.data).toMatchObject({ statusId: 'closed', previousStatusId: 'new' });
+    expect(createdEvent!.data).toMatchObject({
+      requestId,
+      number: 1,
+      contactIds: [customer],
+      channel: 'phone',
+      ownerId: alice.id,
+      createdBy: alice.id,
+      statusId: 'new',
+      baseStatus: 'open',
+      tags: ['billing'],
+      splitFrom: null,
+    });
+    expect(message!.data).toMatchObject({ contactId: customer, recordedBy: alice.id, channel: 'phone', accessLevel: 'external' });
+    expect(transfer!.data).toMatchObject({ previousOwnerId: alice.id, ownerId: bob.id, noteMessageId: note!.data.messageId });
+    expect(note!.data).toMatchObject({ authorId: alice.id, body: expect.stringContaining('VAT line') });
+    expect(reply!.data).toMatchObject({ authorId: bob.id, to: ['carla@customer.example'], cc: [], bcc: [], accessLevel: 'external' });
+    expect(close!.data).toMatchObject({ statusId: 'closed', previousStatusId: 'new' });
 
-      // Who did what is the authenticated user, recorded on every event.
-      expect(events.map((e) => e.metadata['actorId'])).toEqual([alice.id, alice.id, alice.id, alice.id, bob.id, bob.id]);
-      expect(events.every((e) => typeof e.metadata['occurredAt'] === 'string' && typeof e.metadata['correlationId'] === 'string')).toBe(true);
-      // Both events of one command share its correlation id.
-      expect(createdEvent!.metadata['correlationId']).toBe(message!.metadata['correlationId']);
-      expect(transfer!.metadata['correlationId']).toBe(note!.metadata['correlationId']);
-    } finally {
-      await log.close();
-    }
+    // Who did what is the authenticated user, recorded on every event.
+    expect(recorded.map((e) => e.metadata['actorId'])).toEqual([alice.id, alice.id, alice.id, alice.id, bob.id, bob.id]);
+    expect(recorded.every((e) => typeof e.metadata['occurredAt'] === 'string' && typeof e.metadata['correlationId'] === 'string')).toBe(true);
+    // Both events of one command share its correlation id.
+    expect(createdEvent!.metadata['correlationId']).toBe(message!.metadata['correlationId']);
+    expect(transfer!.metadata['correlationId']).toBe(note!.metadata['correlationId']);
   });
 });

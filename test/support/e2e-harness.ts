@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { evolveRequest, initialRequestState, type ExistingRequest, type RequestEvent, type RequestState } from '@helpdesk/domain';
+import { evolveRequest, initialRequestState, type AgentRole, type ExistingRequest, type RequestEvent, type RequestState } from '@helpdesk/domain';
 import { SqliteEventStore, type RecordedEvent } from '@helpdesk/event-store';
 import { httpClient, type HttpClient, type HttpResponse } from './http-client';
 import { startServerProcess, type ServerProcess } from './server-process';
 
 /**
- * One real server process per test file, an admin client, and a second connection to the server's
- * SQLite event store (WAL lets us read while the server writes) to check what commands recorded.
+ * One real server process (per describe block, see `useE2e`), an admin client, and a second connection
+ * to the server's SQLite event store (WAL lets us read while the server writes) to check what commands recorded.
  */
 export interface E2e {
   readonly server: ServerProcess;
@@ -20,12 +20,15 @@ export interface E2e {
   stop(): Promise<void>;
 }
 
+/** A connection of our own to the event log in a server's data directory. */
+export const openEventStore = (dataDir: string): SqliteEventStore => new SqliteEventStore({ path: join(dataDir, 'events.sqlite') });
+
 export const startE2e = async (): Promise<E2e> => {
   const server = await startServerProcess();
   const admin = httpClient(server.url, server.adminToken);
   const me = await admin.get('/api/me');
   if (me.status !== 200) throw new Error(`GET /api/me as the bootstrap admin answered ${me.status}: ${JSON.stringify(me.body)}`);
-  const store = new SqliteEventStore({ path: join(server.dataDir, 'events.sqlite') });
+  const store = openEventStore(server.dataDir);
   return {
     server,
     admin,
@@ -37,6 +40,38 @@ export const startE2e = async (): Promise<E2e> => {
       await server.stop();
     },
   };
+};
+
+/** The E2e of one describe block, and the users its tests act as. */
+export interface E2eSuite extends E2e {
+  /** A user with that role, registered in a beforeAll of the block (after the server has started). */
+  user(role: AgentRole, name?: string): User;
+}
+
+/**
+ * One server for the describe block it is called in: started in beforeAll, stopped in afterAll.
+ * The handle and its users are filled in by those hooks, so read them in tests and hooks, not
+ * while jest collects the tests:
+ *   const e2e = useE2e();
+ *   const agent = e2e.user('agent');
+ *   it('...', async () => createRequest(agent.client, e2e.store));
+ */
+export const useE2e = (): E2eSuite => {
+  const suite = {
+    user(role: AgentRole, name?: string): User {
+      const user = {} as User;
+      beforeAll(async () => {
+        Object.assign(user, await registerUser(suite, role, name));
+      });
+      return user;
+    },
+  } as E2eSuite;
+  beforeAll(async () => {
+    Object.assign(suite, await startE2e());
+  });
+  // `stop` is missing when the server did not start; jest reports that failure from beforeAll.
+  afterAll(() => suite.stop?.());
+  return suite;
 };
 
 // ---- unique values --------------------------------------------------------------------------------
@@ -158,7 +193,7 @@ export interface User {
   readonly client: HttpClient;
 }
 
-export const registerUser = async (e2e: E2e, role: 'admin' | 'agent' | 'auditor' | 'reporter', name = unique(role)): Promise<User> => {
+export const registerUser = async (e2e: E2e, role: AgentRole, name = unique(role)): Promise<User> => {
   const registered = await e2e.admin.post('/api/agents', { name, email: uniqueEmail(role), role });
   expectStatus(registered, 201);
   const issued = await e2e.admin.post(`/api/agents/${registered.body.id}/tokens`, { label: 'e2e' });

@@ -1,38 +1,20 @@
-import { httpClient, type HttpClient } from '../support/http-client';
-import { createContact, openEventLog, registerAgent } from '../support/fixtures';
-import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { createContact, createRequest, events, requestStream, useE2e } from '../support/e2e-harness';
+import type { HttpClient } from '../support/http-client';
 
 /** Conflicting commands in parallel over HTTP: exactly one wins, the stream stays intact. */
 describe('concurrent commands on one request', () => {
-  let server: ServerProcess;
-  let admin: HttpClient;
-  let alice: Awaited<ReturnType<typeof registerAgent>>;
-  let bob: Awaited<ReturnType<typeof registerAgent>>;
+  const e2e = useE2e();
+  const alice = e2e.user('agent', 'Alice');
+  const bob = e2e.user('agent', 'Bob');
   let contactId: string;
 
   beforeAll(async () => {
-    server = await startServerProcess();
-    admin = httpClient(server.url, server.adminToken);
-    alice = await registerAgent(admin, 'Alice');
-    bob = await registerAgent(admin, 'Bob');
-    contactId = await createContact(admin, 'Dana', 'dana@customer.example');
+    contactId = await createContact(e2e.admin, { name: 'Dana', emails: ['dana@customer.example'] });
   });
-  afterAll(() => server.stop());
 
-  const newRequest = async (client: HttpClient = admin) => {
-    const created = await client.post('/api/requests', { title: 'Cannot log in', contactIds: [contactId], message: { body: 'Locked out.' } });
-    expect(created.status).toBe(201);
-    return created.body as { id: string; number: number; revision: number };
-  };
-
-  const stream = async (requestId: string) => {
-    const log = openEventLog(server.dataDir);
-    try {
-      return await log.readStream(`request-${requestId}`);
-    } finally {
-      await log.close();
-    }
-  };
+  const newRequest = (client: HttpClient = e2e.admin) =>
+    createRequest(client, e2e.store, { title: 'Cannot log in', contactIds: [contactId], message: { body: 'Locked out.' } });
+  const stream = (requestId: string) => events(e2e.store, requestStream(requestId));
 
   it('two agents accepting the same unassigned request: one owns it, the other is told it is taken', async () => {
     for (let round = 0; round < 5; round++) {
@@ -88,53 +70,42 @@ describe('concurrent commands on one request', () => {
 });
 
 describe('Idempotency-Key', () => {
-  let server: ServerProcess;
-  let admin: HttpClient;
+  const e2e = useE2e();
   let contactId: string;
 
   beforeAll(async () => {
-    server = await startServerProcess();
-    admin = httpClient(server.url, server.adminToken);
-    contactId = await createContact(admin, 'Eve', 'eve@customer.example');
+    contactId = await createContact(e2e.admin, { name: 'Eve', emails: ['eve@customer.example'] });
   });
-  afterAll(() => server.stop());
 
-  const count = async (streamId: string) => {
-    const log = openEventLog(server.dataDir);
-    try {
-      return (await log.readStream(streamId)).length;
-    } finally {
-      await log.close();
-    }
-  };
+  const count = async (requestId: string) => (await events(e2e.store, requestStream(requestId))).length;
 
   it('a retried create returns the first answer and creates nothing twice', async () => {
     const body = { title: 'Refund', contactIds: [contactId], message: { body: 'Please refund order 77.' } };
-    const first = await admin.post('/api/requests', body, { 'idempotency-key': 'create-refund-77' });
-    const retry = await admin.post('/api/requests', body, { 'idempotency-key': 'create-refund-77' });
+    const first = await e2e.admin.post('/api/requests', body, { 'idempotency-key': 'create-refund-77' });
+    const retry = await e2e.admin.post('/api/requests', body, { 'idempotency-key': 'create-refund-77' });
     expect(first.status).toBe(201);
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(first.body);
-    expect(await count(`request-${first.body.id}`)).toBe(2);
-    const next = await admin.post('/api/requests', body);
+    expect(await count(first.body.id)).toBe(2);
+    const next = await e2e.admin.post('/api/requests', body);
     expect(next.body.number).toBe(first.body.number + 1);
   });
 
   it('duplicates sent at the same moment still produce the events once', async () => {
-    const created = await admin.post('/api/requests', { title: 'Dup', contactIds: [contactId], message: { body: 'x' } });
+    const created = await e2e.admin.post('/api/requests', { title: 'Dup', contactIds: [contactId], message: { body: 'x' } });
     const answers = await Promise.all(
-      Array.from({ length: 8 }, () => admin.post(`/api/requests/${created.body.id}/notes`, { body: 'only once' }, { 'idempotency-key': 'note-once' })),
+      Array.from({ length: 8 }, () => e2e.admin.post(`/api/requests/${created.body.id}/notes`, { body: 'only once' }, { 'idempotency-key': 'note-once' })),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
-    expect(await count(`request-${created.body.id}`)).toBe(3);
+    expect(await count(created.body.id)).toBe(3);
   });
 
   it('a retried state change answers as the first time instead of "already closed"', async () => {
-    const created = await admin.post('/api/requests', { title: 'Close me', contactIds: [contactId], message: { body: 'x' } });
-    const first = await admin.post(`/api/requests/${created.body.id}/close`, {}, { 'idempotency-key': 'close-1' });
-    const retry = await admin.post(`/api/requests/${created.body.id}/close`, {}, { 'idempotency-key': 'close-1' });
-    const plain = await admin.post(`/api/requests/${created.body.id}/close`, {});
+    const created = await e2e.admin.post('/api/requests', { title: 'Close me', contactIds: [contactId], message: { body: 'x' } });
+    const first = await e2e.admin.post(`/api/requests/${created.body.id}/close`, {}, { 'idempotency-key': 'close-1' });
+    const retry = await e2e.admin.post(`/api/requests/${created.body.id}/close`, {}, { 'idempotency-key': 'close-1' });
+    const plain = await e2e.admin.post(`/api/requests/${created.body.id}/close`, {});
     expect(first.status).toBe(200);
     expect(retry.status).toBe(200);
     expect(retry.body).toEqual(first.body);
@@ -142,12 +113,12 @@ describe('Idempotency-Key', () => {
   });
 
   it('the same key with a different request is refused with 422', async () => {
-    const created = await admin.post('/api/requests', { title: 'Reuse', contactIds: [contactId], message: { body: 'x' } });
-    const first = await admin.post(`/api/requests/${created.body.id}/notes`, { body: 'one' }, { 'idempotency-key': 'reused' });
-    const other = await admin.post(`/api/requests/${created.body.id}/notes`, { body: 'two' }, { 'idempotency-key': 'reused' });
+    const created = await e2e.admin.post('/api/requests', { title: 'Reuse', contactIds: [contactId], message: { body: 'x' } });
+    const first = await e2e.admin.post(`/api/requests/${created.body.id}/notes`, { body: 'one' }, { 'idempotency-key': 'reused' });
+    const other = await e2e.admin.post(`/api/requests/${created.body.id}/notes`, { body: 'two' }, { 'idempotency-key': 'reused' });
     expect(first.status).toBe(200);
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('idempotency-key-reused');
-    expect(await count(`request-${created.body.id}`)).toBe(3);
+    expect(await count(created.body.id)).toBe(3);
   });
 });

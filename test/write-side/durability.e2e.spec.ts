@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createContact, events, openEventStore, requestStream } from '../support/e2e-harness';
 import { httpClient } from '../support/http-client';
-import { createContact, openEventLog } from '../support/fixtures';
 import { startServerProcess } from '../support/server-process';
 
 /**
@@ -16,7 +16,7 @@ describe('durability of acknowledged commands', () => {
     try {
       const first = await startServerProcess({ dataDir, env });
       const admin = httpClient(first.url, first.adminToken);
-      const contactId = await createContact(admin, 'Finn', 'finn@customer.example');
+      const contactId = await createContact(admin, { name: 'Finn', emails: ['finn@customer.example'] });
       const acknowledged = await Promise.all(
         Array.from({ length: 40 }, (_, i) => admin.post('/api/requests', { title: `Request ${i}`, contactIds: [contactId], message: { body: `body ${i}` } })),
       );
@@ -25,12 +25,12 @@ describe('durability of acknowledged commands', () => {
 
       const second = await startServerProcess({ dataDir, env });
       try {
-        const log = openEventLog(dataDir);
+        const log = openEventStore(dataDir);
         try {
           for (const { body } of acknowledged) {
-            const events = await log.readStream(`request-${body.id}`);
-            expect(events.map((e) => e.type)).toEqual(['RequestCreated', 'CustomerMessageAdded']);
-            expect(events[0]!.data.number).toBe(body.number);
+            const recorded = await events(log, requestStream(body.id));
+            expect(recorded.map((e) => e.type)).toEqual(['RequestCreated', 'CustomerMessageAdded']);
+            expect(recorded[0]!.data.number).toBe(body.number);
           }
         } finally {
           await log.close();

@@ -10,6 +10,27 @@ export interface ServerConfig {
   readonly bodyLimitBytes: number;
   readonly bootstrapAdminToken: string | undefined;
   readonly logFormat: 'json' | 'text';
+  readonly mail: MailServerConfig;
+}
+
+/** The mail channel (README, Email). SMTP_PASSWORD and SECRETS_KEY are secrets: never logged, never returned. */
+export interface MailServerConfig {
+  readonly enabled: boolean;
+  readonly smtp: { host: string; port: number; tls: 'implicit' | 'starttls' | 'none'; user: string | null; password: string | null } | null;
+  readonly outboxDir: string;
+  readonly defaultFrom: string;
+  readonly maxMessageBytes: number;
+  readonly maxAttachmentBytes: number;
+  readonly autoReplyLimit: number;
+  readonly autoReplyWindowMinutes: number;
+  readonly autoReplyMaxAgeHours: number;
+  readonly sendMaxAttempts: number;
+  readonly sendBackoffSeconds: number;
+  readonly sendMaxBackoffSeconds: number;
+  readonly secretsKey: string | undefined;
+  readonly allowInvalidCertificates: boolean;
+  /** Where raw messages and attachments go: one SQLite file (group commit) or one fsync'd file each. */
+  readonly blobStore: 'sqlite' | 'files';
 }
 
 export class ConfigError extends Error {}
@@ -27,18 +48,65 @@ const oneOf = <T extends string>(name: string, value: string | undefined, allowe
   return value as T;
 };
 
+const flag = (name: string, value: string | undefined, fallback: boolean): boolean => {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+};
+
+const MIB = 1024 * 1024;
+
+const loadMailConfig = (env: NodeJS.ProcessEnv, dataDir: string): MailServerConfig => {
+  const host = env['SMTP_HOST'];
+  const port = integer('SMTP_PORT', env['SMTP_PORT'], 587, 1, 65535);
+  const key = env['SECRETS_KEY'];
+  if (key !== undefined && key !== '' && !/^[0-9a-f]{64}$/i.test(key) && Buffer.from(key, 'base64').length !== 32) {
+    throw new ConfigError('SECRETS_KEY must be 32 bytes, as 64 hex digits or base64');
+  }
+  const from = env['MAIL_FROM'] || 'helpdesk@localhost.localdomain';
+  if (!/^[^@\s]+@[^@\s]+$/.test(from)) throw new ConfigError(`MAIL_FROM must be an email address, got "${from}"`);
+  return {
+    enabled: flag('MAIL_ENABLED', env['MAIL_ENABLED'], true),
+    smtp: host
+      ? {
+          host,
+          port,
+          tls: oneOf('SMTP_TLS', env['SMTP_TLS'], ['implicit', 'starttls', 'none'] as const, port === 465 ? 'implicit' : 'starttls'),
+          user: env['SMTP_USER'] || null,
+          password: env['SMTP_PASSWORD'] || null,
+        }
+      : null,
+    outboxDir: resolve(env['MAIL_OUTBOX_DIR'] || resolve(dataDir, 'outbox')),
+    defaultFrom: from.toLowerCase(),
+    maxMessageBytes: integer('MAIL_MAX_MESSAGE_BYTES', env['MAIL_MAX_MESSAGE_BYTES'], 25 * MIB, 1024, 1024 * MIB),
+    maxAttachmentBytes: integer('MAIL_MAX_ATTACHMENT_BYTES', env['MAIL_MAX_ATTACHMENT_BYTES'], 10 * MIB, 1024, 1024 * MIB),
+    autoReplyLimit: integer('MAIL_AUTO_REPLY_LIMIT', env['MAIL_AUTO_REPLY_LIMIT'], 5, 0, 1000),
+    autoReplyWindowMinutes: integer('MAIL_AUTO_REPLY_WINDOW_MINUTES', env['MAIL_AUTO_REPLY_WINDOW_MINUTES'], 60, 1, 7 * 24 * 60),
+    autoReplyMaxAgeHours: integer('MAIL_AUTO_REPLY_MAX_AGE_HOURS', env['MAIL_AUTO_REPLY_MAX_AGE_HOURS'], 24, 1, 24 * 365),
+    sendMaxAttempts: integer('MAIL_SEND_MAX_ATTEMPTS', env['MAIL_SEND_MAX_ATTEMPTS'], 8, 1, 100),
+    sendBackoffSeconds: integer('MAIL_SEND_BACKOFF_SECONDS', env['MAIL_SEND_BACKOFF_SECONDS'], 30, 1, 86_400),
+    sendMaxBackoffSeconds: integer('MAIL_SEND_MAX_BACKOFF_SECONDS', env['MAIL_SEND_MAX_BACKOFF_SECONDS'], 3600, 1, 7 * 86_400),
+    secretsKey: key || undefined,
+    allowInvalidCertificates: flag('MAIL_TLS_ALLOW_INVALID', env['MAIL_TLS_ALLOW_INVALID'], false),
+    blobStore: oneOf('MAIL_BLOB_STORE', env['MAIL_BLOB_STORE'], ['sqlite', 'files'] as const, 'sqlite'),
+  };
+};
+
 /** Configuration comes from the environment, is checked once at start-up, and fails with the reason. */
 export const loadConfig = (env: NodeJS.ProcessEnv): ServerConfig => {
   const token = env['BOOTSTRAP_ADMIN_TOKEN'];
   if (token !== undefined && token !== '' && token.length < 24) throw new ConfigError('BOOTSTRAP_ADMIN_TOKEN must be at least 24 characters');
+  const dataDir = resolve(env['DATA_DIR'] || './data');
   return {
     port: integer('PORT', env['PORT'], 3000, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
-    dataDir: resolve(env['DATA_DIR'] || './data'),
+    dataDir,
     eventStore: oneOf('EVENT_STORE', env['EVENT_STORE'], ['sqlite'] as const, 'sqlite'),
     sqliteSynchronous: oneOf('SQLITE_SYNCHRONOUS', env['SQLITE_SYNCHRONOUS'], ['FULL', 'NORMAL'] as const, 'FULL'),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', env['BODY_LIMIT_BYTES'], 1024 * 1024, 1024, 64 * 1024 * 1024),
     bootstrapAdminToken: token || undefined,
     logFormat: oneOf('LOG_FORMAT', env['LOG_FORMAT'], ['json', 'text'] as const, 'json'),
+    mail: loadMailConfig(env, dataDir),
   };
 };

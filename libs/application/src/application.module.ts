@@ -21,6 +21,16 @@ import { SplitRequestHandler } from './requests/split-request.handler';
 import { UnmergeRequestHandler } from './requests/unmerge-request.handler';
 import { PostponementScheduler } from './scheduling/postponement-scheduler';
 import { Clock, SystemClock } from './support/clock';
+import { mailExports, mailProviders } from './mail/mail.providers';
+import { CategoryAccess } from './queries/category-access';
+import { DashboardHandler } from './queries/dashboard.query';
+import { FlaggedMessagesHandler } from './queries/flagged-messages.query';
+import { RequestHistoryHandler } from './queries/history.query';
+import { ListRequestsHandler } from './queries/list-requests.query';
+import { ReadConsistency } from './queries/read-consistency';
+import { ReadModels } from './queries/read-models';
+import { GetRequestHandler } from './queries/request-detail.query';
+import { SearchHandler } from './queries/search.query';
 
 const commandHandlers = [
   DecideOnStreamHandler,
@@ -35,12 +45,21 @@ const commandHandlers = [
   IssueAgentTokenHandler,
 ];
 
-/** The write side: command handlers and the services they share. Needs an EVENT_STORE provider. */
+const queryHandlers = [ListRequestsHandler, GetRequestHandler, RequestHistoryHandler, DashboardHandler, FlaggedMessagesHandler, SearchHandler];
+
+/**
+ * Command and query handlers and the services they share. Needs the stores from an infrastructure
+ * module: EVENT_STORE, DOCUMENT_STORE, PROJECTIONS and PROJECTION_RUNNER.
+ */
 @Global()
 @Module({
   imports: [CqrsModule.forRoot()],
   providers: [
     ...commandHandlers,
+    ...queryHandlers,
+    ReadModels,
+    ReadConsistency,
+    CategoryAccess,
     { provide: StreamLoader, useFactory: (store: EventStore) => new StreamLoader(store), inject: [EVENT_STORE] },
     { provide: Clock, useClass: SystemClock },
     CommandRunner,
@@ -51,7 +70,8 @@ const commandHandlers = [
     Authenticator,
     BootstrapService,
     PostponementScheduler,
+    ...mailProviders,
   ],
-  exports: [CqrsModule, StreamLoader, Clock, CommandRunner, CatalogService, RequestNumbers, RequestLocator, ContactDirectory, Authenticator, BootstrapService, PostponementScheduler],
+  exports: [...mailExports, CqrsModule, ReadModels, ReadConsistency, CategoryAccess, StreamLoader, Clock, CommandRunner, CatalogService, RequestNumbers, RequestLocator, ContactDirectory, Authenticator, BootstrapService, PostponementScheduler],
 })
 export class ApplicationModule {}

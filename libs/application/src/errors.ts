@@ -46,3 +46,22 @@ export class UnknownReference extends ApplicationError {
     this.code = code;
   }
 }
+
+/** The read models did not reach the position the caller asked for in time (503, retry shortly). */
+export class ReadModelBehind extends ApplicationError {
+  readonly code = 'read-model-behind';
+  constructor(
+    readonly wanted: bigint,
+    readonly reached: bigint | undefined,
+  ) {
+    super(`The read models are at position ${reached ?? 'none'}, not yet at ${wanted}; retry in a moment`);
+  }
+}
+
+/** A query parameter that is well-formed but cannot be answered (e.g. an unknown view) (400). */
+export class InvalidQuery extends ApplicationError {
+  readonly code = 'invalid-query';
+  constructor(message: string) {
+    super(message);
+  }
+}

@@ -11,6 +11,10 @@ import { ProblemFilter } from './errors/problem.filter';
 import { validationPipe } from './errors/validation';
 import { HealthController } from './health/health.controller';
 import { RequestsController } from './requests/requests.controller';
+import { EventsController } from './reads/events.controller';
+import { MinPositionInterceptor } from './reads/min-position.interceptor';
+import { RequestQueriesController } from './reads/request-queries.controller';
+import { MailController } from './mail/mail.controller';
 
 /** The HTTP API: controllers plus the global guard, validation, error mapping and ETag handling. */
 @Module({
@@ -24,8 +28,12 @@ import { RequestsController } from './requests/requests.controller';
     PrioritiesController,
     ContactsController,
     CompaniesController,
+    RequestQueriesController,
+    EventsController,
+    MailController,
   ],
   providers: [
+    MinPositionInterceptor,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_PIPE, useFactory: validationPipe },
     { provide: APP_FILTER, useClass: ProblemFilter },

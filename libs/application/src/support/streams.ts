@@ -17,6 +17,12 @@ export const Streams = {
   priorities: 'config-priorities',
   /** Where an Idempotency-Key is recorded: one stream per actor and key. */
   idempotency: (actorId: string, key: string) => `idempotency-${sha256Hex(`${actorId}\n${key}`)}`,
+  mailbox: (id: string) => `mailbox-${id}`,
+  /** One per normalised Message-ID: the claims that make import idempotent and thread replies. */
+  messageId: (normalised: string) => `messageid-${sha256Hex(normalised)}`,
+  signature: (agentId: string) => `signature-${agentId}`,
+  /** What became of a request's outbound mail (EmailSent / EmailSendFailed / EmailSuppressed). */
+  delivery: (requestId: string) => `delivery-${requestId}`,
   /** Event n (0-based) reserves request number n + 1. */
   requestNumbers: 'sequence-requestnumbers',
 } as const;

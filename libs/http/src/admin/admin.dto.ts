@@ -1,71 +1,76 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsOptional, Min, ValidateIf } from 'class-validator';
+import {
+  Email,
+  NullableString,
+  OneOf,
+  OptionalEmail,
+  OptionalFlag,
+  OptionalInt,
+  OptionalOneOf,
+  OptionalStringList,
+  OptionalText,
+  Text,
+} from '../support/field.decorators';
 
 const ROLES = ['admin', 'agent', 'auditor', 'reporter'] as const;
 const BASES = ['open', 'closed', 'postponed'] as const;
 
 export class RegisterAgentDto {
-  @ApiProperty() @IsString() @Length(1, 200) name!: string;
-  @ApiProperty() @IsEmail() email!: string;
-  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: (typeof ROLES)[number];
+  @Text(200) name!: string;
+  @Email() email!: string;
+  @OneOf(ROLES) role!: (typeof ROLES)[number];
 }
 
 export class UpdateAgentDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: (typeof ROLES)[number];
+  @OptionalText(200) name?: string;
+  @OptionalEmail() email?: string;
+  @OptionalOneOf(ROLES) role?: (typeof ROLES)[number];
 }
 
 export class IssueTokenDto {
-  @ApiPropertyOptional({ description: 'What the token is for, e.g. "laptop" or "CRM integration"' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  label?: string;
+  @OptionalText(100, { description: 'What the token is for, e.g. "laptop" or "CRM integration"' }) label?: string;
 }
 
 export class DefineStatusDto {
-  @ApiProperty() @IsString() @Length(1, 100) name!: string;
-  @ApiProperty({ enum: BASES }) @IsIn(BASES) base!: (typeof BASES)[number];
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() queue?: boolean;
-  @ApiPropertyOptional({ description: 'A customer reply opens a new linked request instead of reopening this one' })
-  @IsOptional()
-  @IsBoolean()
-  newRequestOnReply?: boolean;
+  @Text(100) name!: string;
+  @OneOf(BASES) base!: (typeof BASES)[number];
+  @OptionalFlag() queue?: boolean;
+  @OptionalFlag({ description: 'A customer reply opens a new linked request instead of reopening this one' }) newRequestOnReply?: boolean;
 }
 
 export class UpdateStatusDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() queue?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() newRequestOnReply?: boolean;
+  @OptionalText(100) name?: string;
+  @OptionalFlag() queue?: boolean;
+  @OptionalFlag() newRequestOnReply?: boolean;
 }
 
 export class DefineCategoryDto {
-  @ApiProperty() @IsString() @Length(1, 100) name!: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() parentId?: string | null;
-  @ApiPropertyOptional({ description: 'Only members see its requests' }) @IsOptional() @IsBoolean() restricted?: boolean;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) memberIds?: string[];
+  @Text(100) name!: string;
+  @NullableString() parentId?: string | null;
+  @OptionalFlag({ description: 'Only members see its requests' }) restricted?: boolean;
+  @OptionalStringList({ max: 1000 }) memberIds?: string[];
 }
 
 export class UpdateCategoryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) name?: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() parentId?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() restricted?: boolean;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) memberIds?: string[];
+  @OptionalText(100) name?: string;
+  @NullableString() parentId?: string | null;
+  @OptionalFlag() restricted?: boolean;
+  @OptionalStringList({ max: 1000 }) memberIds?: string[];
 }
 
 export class DefinePriorityDto {
-  @ApiProperty() @IsString() @Length(1, 100) name!: string;
+  @Text(100) name!: string;
   @ApiProperty({ nullable: true, description: 'Deadline = creation + this many minutes; null: no deadline' })
   @ValidateIf((_, v) => v !== null)
   @IsInt()
   @Min(1)
   deadlineMinutes!: number | null;
-  @ApiPropertyOptional() @IsOptional() @IsInt() rank?: number;
+  @OptionalInt() rank?: number;
 }
 
 export class UpdatePriorityDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) name?: string;
+  @OptionalText(100) name?: string;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) deadlineMinutes?: number | null;
-  @ApiPropertyOptional() @IsOptional() @IsInt() rank?: number;
+  @OptionalInt() rank?: number;
 }

@@ -1,43 +1,32 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { Email, EmailList, NullableId, OptionalEmail, OptionalId, OptionalText, Text } from '../support/field.decorators';
 
 export class CreateContactDto {
-  @ApiProperty() @IsString() @Length(1, 200) name!: string;
-  @ApiPropertyOptional({ type: [String], description: 'Unique across contacts' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsEmail({}, { each: true })
-  emails?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50) phone?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) companyId?: string;
+  @Text(200) name!: string;
+  @EmailList(20, { description: 'Unique across contacts' }) emails?: string[];
+  @OptionalText(50) phone?: string;
+  @OptionalId() companyId?: string;
 }
 
 export class UpdateContactDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50) phone?: string;
-  @ApiPropertyOptional({ nullable: true, description: 'A contact belongs to at most one company; null detaches it' })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @IsString()
-  @Length(1, 100)
-  companyId?: string | null;
+  @OptionalText(200) name?: string;
+  @OptionalText(50) phone?: string;
+  @NullableId({ description: 'A contact belongs to at most one company; null detaches it' }) companyId?: string | null;
 }
 
 export class ContactEmailDto {
-  @ApiProperty() @IsEmail() email!: string;
+  @Email() email!: string;
 }
 
 export class ContactQueryDto {
-  @ApiPropertyOptional({ description: 'Find the contact that owns this address' }) @IsOptional() @IsEmail() email?: string;
+  @OptionalEmail({ description: 'Find the contact that owns this address' }) email?: string;
 }
 
 export class CreateCompanyDto {
-  @ApiProperty() @IsString() @Length(1, 200) name!: string;
-  @ApiPropertyOptional({ example: 'example.com' }) @IsOptional() @IsString() @Length(1, 253) domain?: string;
+  @Text(200) name!: string;
+  @OptionalText(253, { example: 'example.com' }) domain?: string;
 }
 
 export class UpdateCompanyDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 253) domain?: string;
+  @OptionalText(200) name?: string;
+  @OptionalText(253) domain?: string;
 }

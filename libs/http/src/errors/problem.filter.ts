@@ -5,10 +5,13 @@ import {
   ApplicationError,
   ConcurrencyConflict,
   IdempotencyKeyReused,
+  InvalidQuery,
   PreconditionFailed,
+  ReadModelBehind,
   ResourceNotFound,
   UnknownReference,
 } from '@helpdesk/application';
+import { InvalidCursorError, UnindexedQueryError } from '@helpdesk/read-store';
 import { problem, type FieldError, type Problem } from './problem';
 
 const RULE_STATUS: Record<RuleKind, number> = { conflict: 409, invalid: 422, forbidden: 403, 'not-found': 404 };
@@ -18,6 +21,9 @@ export const toProblem = (error: unknown): Problem => {
   if (error instanceof RuleViolation) return problem(RULE_STATUS[error.kind], error.code, error.message);
   if (error instanceof ApplicationError) return problem(applicationStatus(error), error.code, error.message);
   if (error instanceof HttpException) return fromHttpException(error);
+  if (error instanceof InvalidCursorError) return problem(400, 'invalid-cursor', error.message);
+  // Filters are the client's choice; a combination no index serves is refused rather than scanned.
+  if (error instanceof UnindexedQueryError) return problem(400, 'unsupported-query', error.message);
   const fastify = error as { statusCode?: number; message?: string };
   if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     const message = fastify.message ?? 'Bad request';
@@ -32,6 +38,8 @@ const applicationStatus = (error: ApplicationError): number => {
   if (error instanceof ConcurrencyConflict) return 409;
   if (error instanceof IdempotencyKeyReused) return 422;
   if (error instanceof UnknownReference) return 422;
+  if (error instanceof InvalidQuery) return 400;
+  if (error instanceof ReadModelBehind) return 503;
   return 500;
 };
 
@@ -67,6 +75,7 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toProblem(error);
     if (body.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (body.status === 503) void reply.header('Retry-After', '1');
     void reply.status(body.status).header('content-type', 'application/problem+json').send(body);
   }
 }

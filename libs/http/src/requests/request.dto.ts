@@ -4,20 +4,33 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsBoolean,
   IsDefined,
-  IsEmail,
-  IsIn,
-  IsISO8601,
+  IsInt,
   IsOptional,
   IsString,
   Length,
   MaxLength,
+  Min,
   ValidateIf,
   ValidateNested,
-  IsInt,
-  Min,
 } from 'class-validator';
+import {
+  EmailList,
+  Id,
+  NullableId,
+  NullableString,
+  OptionalFlag,
+  OptionalId,
+  OptionalOneOf,
+  OptionalString,
+  OptionalStringList,
+  OptionalText,
+  OptionalTimestamp,
+  StringList,
+  Tags,
+  Text,
+  Timestamp,
+} from '../support/field.decorators';
 
 const ACCESS_LEVELS = ['internal', 'external'] as const;
 type AccessLevel = (typeof ACCESS_LEVELS)[number];
@@ -26,50 +39,24 @@ const ID = { minLength: 1, maxLength: 100 };
 const BODY_MAX = 100_000;
 
 class Recipients {
-  @ApiPropertyOptional({ type: [String], example: ['customer@example.com'] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsEmail({}, { each: true })
-  to?: string[];
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsEmail({}, { each: true })
-  cc?: string[];
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsEmail({}, { each: true })
-  bcc?: string[];
+  @EmailList(100, { example: ['customer@example.com'] }) to?: string[];
+  @EmailList(100) cc?: string[];
+  @EmailList(100) bcc?: string[];
 }
 
 export class FirstMessageDto extends Recipients {
-  @ApiProperty({ example: 'The customer called: the invoice total is wrong.' })
-  @IsString()
-  @Length(1, BODY_MAX)
-  body!: string;
+  @Text(BODY_MAX, { example: 'The customer called: the invoice total is wrong.' }) body!: string;
 
-  @ApiPropertyOptional({ enum: ['customer', 'outbound', 'note'], description: 'customer (default without To): the enquiry as taken down; outbound (default with To): sent to To/Cc/Bcc; note: internal' })
-  @IsOptional()
-  @IsIn(['customer', 'outbound', 'note'])
+  @OptionalOneOf(['customer', 'outbound', 'note'], {
+    description: 'customer (default without To): the enquiry as taken down; outbound (default with To): sent to To/Cc/Bcc; note: internal',
+  })
   kind?: 'customer' | 'outbound' | 'note';
 
-  @ApiPropertyOptional({ enum: ACCESS_LEVELS })
-  @IsOptional()
-  @IsIn(ACCESS_LEVELS)
-  accessLevel?: AccessLevel;
+  @OptionalOneOf(ACCESS_LEVELS) accessLevel?: AccessLevel;
 }
 
 export class CreateRequestDto {
-  @ApiProperty({ example: 'Invoice 1042 shows the wrong total' })
-  @IsString()
-  @Length(1, 200)
-  title!: string;
+  @Text(200, { example: 'Invoice 1042 shows the wrong total' }) title!: string;
 
   @ApiProperty({ type: [String], description: 'Contact ids in order; the first is the main contact' })
   @IsArray()
@@ -79,32 +66,15 @@ export class CreateRequestDto {
   @Length(ID.minLength, ID.maxLength, { each: true })
   contactIds!: string[];
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(ID.minLength, ID.maxLength) categoryId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(ID.minLength, ID.maxLength) priorityId?: string;
+  @OptionalId() categoryId?: string;
+  @OptionalId() priorityId?: string;
+  @NullableId({ description: 'An agent id; null or omitted: unassigned' }) ownerId?: string | null;
+  @OptionalId() statusId?: string;
+  @OptionalTimestamp({ description: 'ISO 8601; required with a postponed status' }) postponedUntil?: string;
+  @Tags() tags?: string[];
+  @OptionalOneOf(ACCESS_LEVELS) accessLevel?: AccessLevel;
 
-  @ApiPropertyOptional({ nullable: true, description: 'An agent id; null or omitted: unassigned' })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsString()
-  @Length(ID.minLength, ID.maxLength)
-  ownerId?: string | null;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(ID.minLength, ID.maxLength) statusId?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601; required with a postponed status' }) @IsOptional() @IsISO8601({ strict: true }) postponedUntil?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(50, { each: true })
-  tags?: string[];
-
-  @ApiPropertyOptional({ enum: ACCESS_LEVELS }) @IsOptional() @IsIn(ACCESS_LEVELS) accessLevel?: AccessLevel;
-
-  @ApiPropertyOptional({ enum: ['phone', 'email', 'web', 'api'], description: 'How the request came in (default api)' })
-  @IsOptional()
-  @IsIn(['phone', 'email', 'web', 'api'])
+  @OptionalOneOf(['phone', 'email', 'web', 'api'], { description: 'How the request came in (default api)' })
   channel?: 'phone' | 'email' | 'web' | 'api';
 
   @ApiProperty({ type: FirstMessageDto })
@@ -124,124 +94,85 @@ export class AssignDto {
 }
 
 export class TransferDto {
-  @ApiPropertyOptional({ nullable: true, description: 'The colleague; null for the unassigned queue of categoryId' })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsString()
-  @Length(ID.minLength, ID.maxLength)
-  ownerId?: string | null;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(ID.minLength, ID.maxLength) categoryId?: string;
-
-  @ApiProperty({ description: 'Internal note explaining the question' })
-  @IsString()
-  @Length(1, BODY_MAX)
-  note!: string;
+  @NullableId({ description: 'The colleague; null for the unassigned queue of categoryId' }) ownerId?: string | null;
+  @OptionalId() categoryId?: string;
+  @Text(BODY_MAX, { description: 'Internal note explaining the question' }) note!: string;
 }
 
 export class NoteDto {
-  @ApiProperty() @IsString() @Length(1, BODY_MAX) body!: string;
+  @Text(BODY_MAX) body!: string;
 }
 
 export class ReplyDto extends Recipients {
-  @ApiProperty() @IsString() @Length(1, BODY_MAX) body!: string;
-  @ApiPropertyOptional({ enum: ACCESS_LEVELS }) @IsOptional() @IsIn(ACCESS_LEVELS) accessLevel?: AccessLevel;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() closeAfterReply?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(ID.minLength, ID.maxLength) closeStatusId?: string;
+  @Text(BODY_MAX) body!: string;
+  @OptionalOneOf(ACCESS_LEVELS) accessLevel?: AccessLevel;
+  @OptionalFlag() closeAfterReply?: boolean;
+  @OptionalId() closeStatusId?: string;
 }
 
 export class ForwardDto extends Recipients {
   @ApiPropertyOptional({ description: 'Shown above the forwarded messages' }) @IsOptional() @IsString() @MaxLength(BODY_MAX) note?: string;
-
-  @ApiPropertyOptional({ type: [String], description: 'Default: all messages' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @IsString({ each: true })
-  messageIds?: string[];
+  @OptionalStringList({ min: 1 }, { description: 'Default: all messages' }) messageIds?: string[];
 }
 
 export class SplitDto {
-  @ApiProperty({ type: [String] })
-  @IsArray()
-  @ArrayMaxSize(1000)
-  @IsString({ each: true })
-  messageIds!: string[];
-
-  @ApiProperty() @IsString() @Length(1, 200) title!: string;
-  @ApiPropertyOptional({ description: "The original's status after the split" }) @IsOptional() @IsString() originalStatusId?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMinSize(1) @IsString({ each: true }) contactIds?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsString() categoryId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() priorityId?: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() ownerId?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() statusId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) postponedUntil?: string;
-  @ApiPropertyOptional({ enum: ACCESS_LEVELS }) @IsOptional() @IsIn(ACCESS_LEVELS) accessLevel?: AccessLevel;
+  @StringList({ max: 1000 }) messageIds!: string[];
+  @Text(200) title!: string;
+  @OptionalString({ description: "The original's status after the split" }) originalStatusId?: string;
+  @OptionalStringList({ min: 1 }) contactIds?: string[];
+  @OptionalString() categoryId?: string;
+  @OptionalString() priorityId?: string;
+  @NullableString() ownerId?: string | null;
+  @OptionalString() statusId?: string;
+  @OptionalTimestamp() postponedUntil?: string;
+  @OptionalOneOf(ACCESS_LEVELS) accessLevel?: AccessLevel;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @IsString({ each: true }) @MaxLength(50, { each: true }) tags?: string[];
 }
 
 export class MergeDto {
-  @ApiProperty({ type: [String], description: 'Requests (ids or numbers) to merge into this one' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  sourceIds!: string[];
+  @StringList({ min: 1, max: 50 }, { description: 'Requests (ids or numbers) to merge into this one' }) sourceIds!: string[];
 }
 
 export class UnmergeDto {
-  @ApiProperty({ description: 'The merged request (id or number) to take out again' })
-  @IsString()
-  @Length(1, 100)
-  sourceId!: string;
+  @Id({ description: 'The merged request (id or number) to take out again' }) sourceId!: string;
 }
 
 export class StatusChoiceDto {
-  @ApiPropertyOptional({ description: 'Default: the default status of the target base status' })
-  @IsOptional()
-  @IsString()
-  @Length(ID.minLength, ID.maxLength)
-  statusId?: string;
+  @OptionalId({ description: 'Default: the default status of the target base status' }) statusId?: string;
 }
 
 export class PostponeDto extends StatusChoiceDto {
-  @ApiProperty({ example: '2026-12-01T09:00:00Z' }) @IsISO8601({ strict: true }) until!: string;
+  @Timestamp({ example: '2026-12-01T09:00:00Z' }) until!: string;
 }
 
 export class UpdateRequestDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(ID.minLength, ID.maxLength) statusId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) postponedUntil?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(ID.minLength, ID.maxLength) priorityId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(ID.minLength, ID.maxLength) categoryId?: string;
-  @ApiPropertyOptional({ enum: ACCESS_LEVELS }) @IsOptional() @IsIn(ACCESS_LEVELS) accessLevel?: AccessLevel;
-  @ApiPropertyOptional({ type: [String], description: 'The complete new set of tags' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(50, { each: true })
-  tags?: string[];
+  @OptionalText(200) title?: string;
+  @OptionalId() statusId?: string;
+  @OptionalTimestamp() postponedUntil?: string;
+  @OptionalId() priorityId?: string;
+  @OptionalId() categoryId?: string;
+  @OptionalOneOf(ACCESS_LEVELS) accessLevel?: AccessLevel;
+  @Tags({ description: 'The complete new set of tags' }) tags?: string[];
 }
 
 export class UpdateMessageDto {
-  @ApiPropertyOptional({ enum: ACCESS_LEVELS }) @IsOptional() @IsIn(ACCESS_LEVELS) accessLevel?: AccessLevel;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() flagged?: boolean;
+  @OptionalOneOf(ACCESS_LEVELS) accessLevel?: AccessLevel;
+  @OptionalFlag() flagged?: boolean;
 }
 
 export class MessageVersionDto {
-  @ApiProperty({ description: 'The new text; earlier versions are kept' }) @IsString() @Length(1, BODY_MAX) body!: string;
+  @Text(BODY_MAX, { description: 'The new text; earlier versions are kept' }) body!: string;
 }
 
 export class AddContactDto {
-  @ApiProperty() @IsString() @Length(ID.minLength, ID.maxLength) contactId!: string;
+  @Id() contactId!: string;
   @ApiPropertyOptional({ description: '0 makes it the main contact; default: last' }) @IsOptional() @IsInt() @Min(0) position?: number;
 }
 
 export class ReorderContactsDto {
-  @ApiProperty({ type: [String] }) @IsArray() @ArrayMinSize(1) @IsString({ each: true }) contactIds!: string[];
+  @StringList({ min: 1 }) contactIds!: string[];
 }
 
 export class TagDto {
-  @ApiProperty() @IsString() @Length(1, 50) tag!: string;
+  @Text(50) tag!: string;
 }

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DOCUMENT_STORE, ProjectionRegistry, type DocumentStore, type ProjectionRunner } from '@helpdesk/read-store';
+import type { Projection } from '@helpdesk/projections';
+
+export const PROJECTIONS = Symbol('Projections');
+export const PROJECTION_RUNNER = Symbol('ProjectionRunner');
+
+/** The read models by name: which collection serves each one right now (it changes after a rebuild). */
+@Injectable()
+export class ReadModels {
+  private readonly registry: ProjectionRegistry;
+  private readonly byName: Map<string, Projection>;
+
+  constructor(
+    @Inject(DOCUMENT_STORE) readonly documents: DocumentStore,
+    @Inject(PROJECTIONS) projections: readonly Projection[],
+  ) {
+    this.registry = new ProjectionRegistry(documents);
+    this.byName = new Map(projections.map((p) => [p.name, p]));
+  }
+
+  projection(name: string): Projection {
+    const projection = this.byName.get(name);
+    if (!projection) throw new Error(`No projection ${name}`);
+    return projection;
+  }
+
+  /**
+   * Looked up for every query (one indexed get): right after a rebuild switches collections, no
+   * query may go on reading the old one, which the rebuild drops a moment later.
+   */
+  collection(name: string): Promise<string> {
+    return this.registry.activeCollection(this.projection(name));
+  }
+}
+
+export type { ProjectionRunner };

@@ -1,0 +1,237 @@
+import { BadRequestException, Body, Controller, Delete, Get, Header, HttpCode, Inject, NotFoundException, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { signatureDecider, type Actor, type MailboxSettings } from '@helpdesk/domain';
+import {
+  ConfigureMailbox,
+  DecideOnStream,
+  InboundMailPipeline,
+  MailboxDirectory,
+  MailboxPollers,
+  Streams,
+  OutboxReactor,
+  Signatures,
+  toResponse,
+  type CommandContext,
+  type CommandOutcome,
+  type Mailbox,
+  type MailboxInput,
+} from '@helpdesk/application';
+import { BLOB_STORE, MAIL_STORE, type BlobStore, type MailStore, type Receipt } from '@helpdesk/mail';
+import { Roles } from '../auth/roles.decorator';
+import { CommandCtx, CurrentActor } from '../context/command-context.decorator';
+import { dropUndefined } from '../support/drop-undefined';
+import { CreateMailboxDto, InboundQueryDto, OutboxListDto, ReceiptListDto, SignatureDto, UpdateMailboxDto } from './mail.dto';
+
+/** A mailbox as the API shows it: every setting but the passwords (only whether one is set, and its reference). */
+const mailboxView = ({ id, revision, settings }: Mailbox) => ({
+  id,
+  revision,
+  ...settings,
+  imap: settings.imap ? { ...settings.imap, passwordSet: settings.imap.secretRef.length > 0 } : null,
+  smtp: settings.smtp ? { ...settings.smtp, passwordSet: settings.smtp.secretRef.length > 0 } : null,
+});
+
+const receiptView = (r: Receipt) => ({
+  id: r.id,
+  mailboxId: r.mailboxId,
+  source: r.source,
+  uidValidity: r.uidValidity,
+  uid: r.uid,
+  rawBlob: r.blob,
+  size: r.size,
+  receivedAt: r.receivedAt,
+  status: r.status,
+  attempts: r.attempts,
+  reasonCode: r.reasonCode,
+  reason: r.reason,
+  requestId: r.requestId,
+  requestNumber: r.requestNumber,
+  messageId: r.messageId,
+  subject: r.subject,
+  from: r.sender,
+  processedAt: r.processedAt,
+});
+
+/** The email channel: mailboxes, inbound mail (pipe/webhook), dead letters, the outbox, signatures, blobs. */
+@ApiTags('mail')
+@ApiBearerAuth()
+@Controller('mail')
+export class MailController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly directory: MailboxDirectory,
+    private readonly pipeline: InboundMailPipeline,
+    private readonly pollers: MailboxPollers,
+    private readonly outbox: OutboxReactor,
+    private readonly signatures: Signatures,
+    @Inject(MAIL_STORE) private readonly store: MailStore,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+  ) {}
+
+  // ---- mailboxes -----------------------------------------------------------------------------
+
+  @Get('mailboxes')
+  @Roles('admin', 'agent')
+  async mailboxes() {
+    return (await this.directory.all()).map(mailboxView);
+  }
+
+  @Post('mailboxes')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Configure a mailbox (IMAP in, SMTP out, defaults, auto-reply); passwords go to the secret store' })
+  createMailbox(@Body() body: CreateMailboxDto, @CommandCtx() ctx: CommandContext) {
+    return this.configure(undefined, toInput(body), ctx);
+  }
+
+  @Get('mailboxes/:id')
+  @Roles('admin', 'agent')
+  async mailbox(@Param('id') id: string) {
+    const mailbox = await this.directory.get(id);
+    if (!mailbox) throw new NotFoundException(`No mailbox ${id}`);
+    return mailboxView(mailbox);
+  }
+
+  @Patch('mailboxes/:id')
+  @Roles('admin')
+  async updateMailbox(@Param('id') id: string, @Body() body: UpdateMailboxDto, @CommandCtx() ctx: CommandContext) {
+    await this.mustExist(id);
+    const input = toInput(body);
+    if (Object.keys(input).length === 0) throw new BadRequestException({ code: 'empty-update', message: 'Give at least one setting to change' });
+    return this.configure(id, input, ctx);
+  }
+
+  @Delete('mailboxes/:id')
+  @Roles('admin')
+  async removeMailbox(@Param('id') id: string, @CommandCtx() ctx: CommandContext) {
+    await this.mustExist(id);
+    return this.configure(id, 'remove', ctx);
+  }
+
+  @Get('mailboxes/:id/status')
+  @Roles('admin')
+  @ApiOperation({ summary: 'The IMAP poller: connected, UIDVALIDITY, last UID, last sync, last error' })
+  async status(@Param('id') id: string) {
+    await this.mustExist(id);
+    return this.pollers.status().find((s) => s.mailboxId === id) ?? { mailboxId: id, connected: false, polling: false };
+  }
+
+  // ---- inbound -----------------------------------------------------------------------------
+
+  @Post('inbound')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiConsumes('message/rfc822', 'application/octet-stream')
+  @ApiOperation({ summary: 'A raw RFC 822 message (an MTA pipe, a webhook), through the same import as IMAP mail' })
+  async inbound(@Req() request: FastifyRequest, @Query() query: InboundQueryDto) {
+    const raw = request.body;
+    if (!Buffer.isBuffer(raw) || raw.length === 0) {
+      throw new BadRequestException({ code: 'raw-message-required', message: 'Send the raw message as the body, with Content-Type: message/rfc822' });
+    }
+    let mailboxId: string | null = null;
+    if (query.mailbox) {
+      const mailbox = (await this.directory.get(query.mailbox)) ?? (await this.directory.byAddress(query.mailbox));
+      if (!mailbox) throw new NotFoundException(`No mailbox ${query.mailbox}`);
+      mailboxId = mailbox.id;
+    }
+    return this.pipeline.accept(raw, mailboxId);
+  }
+
+  @Get('received')
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'Every mail taken in and what became of it (created, appended, duplicate, ignored, dead)' })
+  received(@Query() query: ReceiptListDto) {
+    const page = this.store.listReceipts({ status: query.status, mailboxId: query.mailbox, after: query.after, limit: query.limit ?? 50 });
+    return { items: page.items.map(receiptView), next: page.next };
+  }
+
+  @Get('dead-letters')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Mail that could not be imported, with the reason; retry after a fix' })
+  deadLetters(@Query() query: ReceiptListDto) {
+    const page = this.store.listReceipts({ status: 'dead', mailboxId: query.mailbox, after: query.after, limit: query.limit ?? 50 });
+    return { items: page.items.map(receiptView), next: page.next, total: this.store.countReceipts('dead') };
+  }
+
+  @Get('dead-letters/:id')
+  @Roles('admin')
+  deadLetter(@Param('id') id: string) {
+    const receipt = this.store.receipt(Number(id));
+    if (!receipt || receipt.status !== 'dead') throw new NotFoundException(`No dead letter ${id}`);
+    return receiptView(receipt);
+  }
+
+  @Post('dead-letters/:id/retry')
+  @HttpCode(200)
+  @Roles('admin')
+  async retry(@Param('id') id: string) {
+    const receipt = this.store.receipt(Number(id));
+    if (!receipt || receipt.status !== 'dead') throw new NotFoundException(`No dead letter ${id}`);
+    return this.pipeline.retry(receipt.id);
+  }
+
+  // ---- outbound ----------------------------------------------------------------------------
+
+  @Get('outbox')
+  @Roles('admin', 'agent', 'auditor')
+  @ApiOperation({ summary: 'Outbound mail: pending, sent, failed (with the next attempt), suppressed' })
+  outboxList(@Query() query: OutboxListDto) {
+    return this.store.listOutbox({ status: query.status, after: query.after, limit: query.limit ?? 50 });
+  }
+
+  @Post('outbox/:messageId/retry')
+  @HttpCode(200)
+  @Roles('admin', 'agent')
+  retryOutbound(@Param('messageId') messageId: string) {
+    const item = this.outbox.retryNow(messageId);
+    if (!item) throw new NotFoundException(`No outbound message ${messageId}`);
+    return item;
+  }
+
+  @Get('signature')
+  @Roles('admin', 'agent')
+  async signature(@CurrentActor() actor: Actor) {
+    return { agentId: actor.id, text: await this.signatures.of(actor.id) };
+  }
+
+  @Put('signature')
+  @Roles('admin', 'agent')
+  async setSignature(@CurrentActor() actor: Actor, @Body() body: SignatureDto, @CommandCtx() ctx: CommandContext) {
+    const outcome: CommandOutcome<unknown, { id: string }> = await this.commands.execute(
+      new DecideOnStream(Streams.signature(actor.id), signatureDecider, { type: 'SetEmailSignature', data: { agentId: actor.id, text: body.text } }, ctx, undefined, { id: actor.id }),
+    );
+    return toResponse(actor.id, outcome);
+  }
+
+  // ---- blobs ----------------------------------------------------------------------------------
+
+  @Get('blobs/:hash')
+  @Roles('admin', 'agent', 'auditor')
+  @Header('X-Content-Type-Options', 'nosniff')
+  @Header('Content-Security-Policy', "default-src 'none'; sandbox")
+  @ApiOperation({ summary: 'A raw message or an attachment by its sha256; always a download, never rendered' })
+  async blob(@Param('hash') hash: string, @Query('filename') filename: string | undefined, @Res() reply: FastifyReply) {
+    const bytes = await this.blobs.get(hash.toLowerCase());
+    if (!bytes) throw new NotFoundException(`No blob ${hash}`);
+    const name = (filename ?? `${hash}.bin`).replace(/[^\w.\- ]/g, '_').slice(0, 200);
+    void reply.header('Content-Type', 'application/octet-stream').header('Content-Disposition', `attachment; filename="${name}"`).send(bytes);
+  }
+
+  private async mustExist(id: string): Promise<void> {
+    if (!(await this.directory.get(id))) throw new NotFoundException(`No mailbox ${id}`);
+  }
+
+  private async configure(id: string | undefined, input: MailboxInput | 'remove', ctx: CommandContext) {
+    const { id: mailboxId, outcome } = await this.commands.execute(new ConfigureMailbox(id, input, ctx));
+    return toResponse(mailboxId, outcome);
+  }
+}
+
+const toInput = (body: UpdateMailboxDto): MailboxInput => {
+  const input = dropUndefined({ ...body }) as Record<string, unknown>;
+  if (body.imap) input['imap'] = dropUndefined({ ...body.imap, folder: body.imap.folder ?? 'INBOX' });
+  if (body.smtp) input['smtp'] = dropUndefined({ ...body.smtp });
+  if (body.autoReply) input['autoReply'] = dropUndefined({ ...body.autoReply }) as Partial<MailboxSettings['autoReply']>;
+  return input as MailboxInput;
+};

@@ -1,0 +1,6 @@
+export * from './batch-applier';
+export * from './projection-registry';
+export * from './projection-runner';
+export * from './projection-rebuilder';
+export * from './projection-verifier';
+export * from './projected-event';

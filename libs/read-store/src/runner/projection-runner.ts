@@ -1,0 +1,178 @@
+import type { EventStore, Subscription } from '@helpdesk/event-store';
+import { collectionOf, type Projection } from '@helpdesk/projections';
+import type { DocumentStore } from '../document-store.port';
+import { BatchApplier, type ProjectionTarget } from './batch-applier';
+import { batched } from './batched';
+import { ProjectionRebuilder } from './projection-rebuilder';
+import { ProjectionRegistry, type RegistryEntry } from './projection-registry';
+import { toProjectedEvent } from './projected-event';
+
+export interface ProjectionRunnerOptions {
+  readonly maxBatch?: number;
+  /** Told about failures the runner will retry (a broken projection must not fail silently). */
+  readonly onError?: (error: unknown) => void;
+}
+
+interface Waiter {
+  readonly position: bigint;
+  readonly resolve: (reached: boolean) => void;
+}
+
+/**
+ * Keeps the active collection of every projection up to date: follows the event store from the
+ * lowest checkpoint, in global order, and commits each batch with its checkpoints (BatchApplier).
+ * It re-reads the registry between batches, so a rebuild that switched a projection to a new
+ * collection (even from another process, the CLI) is picked up without a restart.
+ */
+export class ProjectionRunner {
+  private readonly registry: ProjectionRegistry;
+  private readonly applier: BatchApplier;
+  private targets: ProjectionTarget[] = [];
+  private subscription: Subscription | undefined;
+  private loop: Promise<void> | undefined;
+  private stopped = false;
+  private reached: bigint | undefined;
+  private waiters: Waiter[] = [];
+  private upgrade: Promise<void> | undefined;
+  private readonly stopping = new AbortController();
+  private registryCheckedAt = 0;
+  /** How often the registry is re-read for switches made by a rebuild. */
+  private static readonly REGISTRY_CHECK_MS = 250;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly documents: DocumentStore,
+    private readonly projections: readonly Projection[],
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {
+    this.registry = new ProjectionRegistry(documents);
+    this.applier = new BatchApplier(documents);
+  }
+
+  /**
+   * Registers projections never seen before (their collection starts empty and fills from the log),
+   * and starts rebuilding, in the background, those whose code version is newer than the one being
+   * served: blue/green on deploy, the old collection serves until the new one has caught up.
+   */
+  async start(): Promise<void> {
+    await this.registry.init();
+    const outdated: Projection[] = [];
+    for (const projection of this.projections) {
+      const existing = await this.registry.entry(projection.name);
+      if (existing) {
+        if (existing.version !== projection.version) outdated.push(projection);
+        continue;
+      }
+      const entry: RegistryEntry = { name: projection.name, version: projection.version, active: collectionOf(projection), building: null };
+      await this.documents.ensureCollection({ name: entry.active, indexes: projection.indexes, counters: projection.counters, text: projection.text });
+      await this.documents.transaction(async (writer) => this.registry.write(writer, entry));
+    }
+    this.targets = await this.loadTargets();
+    this.loop = this.run();
+    if (outdated.length > 0) {
+      this.upgrade = new ProjectionRebuilder(this.events, this.documents)
+        .rebuild(outdated, { signal: this.stopping.signal })
+        .catch((error) => {
+          if (!this.stopping.signal.aborted) this.options.onError?.(error);
+        });
+    }
+  }
+
+  /** Resolves when the version upgrades started by `start` are done (for tests and orderly shutdown). */
+  upgraded(): Promise<void> {
+    return this.upgrade ?? Promise.resolve();
+  }
+
+  /** The position every active projection has reached (undefined before the first event). */
+  position(): bigint | undefined {
+    return this.reached;
+  }
+
+  /** Resolves true once every active projection has applied `position`, or false after `timeoutMs`. */
+  waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    if (this.reached !== undefined && this.reached >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = { position, resolve };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs).unref();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stopping.abort();
+    await this.upgrade;
+    await this.subscription?.close();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.follow();
+      } catch (error) {
+        this.options.onError?.(error);
+        await this.subscription?.close();
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        // The failure may be a switch made by a rebuild meanwhile: start again from the registry.
+        this.targets = await this.loadTargets().catch(() => this.targets);
+      }
+    }
+  }
+
+  /** One subscription, from the lowest checkpoint; returns when the targets change (or on stop). */
+  private async follow(): Promise<void> {
+    const from = lowest(this.targets.map((t) => t.checkpoint));
+    this.publish(from);
+    this.subscription = this.events.subscribe({ fromPosition: from });
+    for await (const batch of batched(this.subscription, this.options.maxBatch ?? 2000)) {
+      // Checked before writing: a collection a rebuild switched away from (and dropped) is never written.
+      if (await this.targetsChanged()) {
+        await this.subscription.close();
+        return;
+      }
+      const through = batch[batch.length - 1]!.position;
+      await this.applier.apply(this.targets, batch.map(toProjectedEvent), through);
+      this.publish(through);
+    }
+  }
+
+  private async loadTargets(): Promise<ProjectionTarget[]> {
+    const targets: ProjectionTarget[] = [];
+    for (const projection of this.projections) {
+      const collection = await this.registry.activeCollection(projection);
+      targets.push({ projection, collection, checkpoint: await this.documents.checkpoint(collection) });
+    }
+    return targets;
+  }
+
+  private async targetsChanged(): Promise<boolean> {
+    if (Date.now() - this.registryCheckedAt < ProjectionRunner.REGISTRY_CHECK_MS) return false;
+    this.registryCheckedAt = Date.now();
+    const current = await this.loadTargets();
+    if (current.every((t, i) => t.collection === this.targets[i]!.collection)) return false;
+    this.targets = current;
+    return true;
+  }
+
+  private publish(position: bigint | undefined): void {
+    if (position === undefined) return;
+    this.reached = position;
+    const ready = this.waiters.filter((w) => w.position <= position);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.position > position);
+    for (const waiter of ready) waiter.resolve(true);
+  }
+}
+
+const lowest = (positions: readonly (bigint | undefined)[]): bigint | undefined => {
+  let min: bigint | undefined;
+  for (const position of positions) {
+    if (position === undefined) return undefined;
+    if (min === undefined || position < min) min = position;
+  }
+  return min;
+};
