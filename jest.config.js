@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['<rootDir>/{apps,libs,projections,test}/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }] },
   moduleNameMapper: {
-    '^@helpdesk/(domain|event-store|application|http|read-store|mail)$': '<rootDir>/libs/$1/src',
+    '^@helpdesk/(domain|event-store|application|http|read-store|mail|messaging|infrastructure)$': '<rootDir>/libs/$1/src',
     '^@helpdesk/projections$': '<rootDir>/projections',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist'],

@@ -26,7 +26,7 @@ import {
   type CommandContext,
 } from '@helpdesk/application';
 import { agentDecider, type Actor } from '@helpdesk/domain';
-import { loadConfig } from '../apps/server/src/config';
+import { loadConfig } from '@helpdesk/infrastructure';
 import { ServerModule } from '../apps/server/src/server.module';
 import { record, summarise } from './support/stats';
 

@@ -30,7 +30,7 @@ import { agentDecider, categoryDecider, requestDecider, type Actor, type Catalog
 import { EVENT_STORE, type EventStore, type StreamWrite } from '@helpdesk/event-store';
 import { allProjections } from '@helpdesk/projections';
 import { DOCUMENT_STORE, ProjectionRebuilder, SqliteDocumentStore, type DocumentStore } from '@helpdesk/read-store';
-import { loadConfig } from '../apps/server/src/config';
+import { loadConfig } from '@helpdesk/infrastructure';
 import { ServerModule } from '../apps/server/src/server.module';
 import { personName, rng, sentence, vocabulary } from './support/corpus';
 import { record, summarise } from './support/stats';

@@ -74,7 +74,9 @@ export const requestDetails = projection<RequestDetails>({
       _position: e.position,
     };
   },
-  indexes: [{ name: 'by_number', fields: ['number'] }],
+  // Read by id only (a request's number resolves through the write side): no index, so a rebuild reads none of
+  // these large documents again to make one.
+  indexes: [],
 });
 
 /** The document as the write side's state: its own messages (a DetailedMessage is a MessageState), no copies. */

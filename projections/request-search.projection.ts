@@ -54,11 +54,12 @@ export const requestSearch = projection<RequestSearchDocument>({
       _position: e.position,
     };
   },
+  // Search filters by category and base status, tested on each hit (the store keeps their keys beside the
+  // documents: no JSON is parsed for them). Nothing lists this collection by contact: that is request-summaries'
+  // (a multikey index here cost a side table of every request's contacts, rebuilt with every rebuild).
   indexes: [
     { name: 'by_category_updated', fields: ['categoryId', 'updatedAt'] },
     { name: 'by_base_updated', fields: ['baseStatus', 'updatedAt'] },
-    { name: 'by_category_base_updated', fields: ['categoryId', 'baseStatus', 'updatedAt'] },
-    { name: 'by_contact_updated', fields: ['contactIds', 'updatedAt'] },
   ],
   // In order of weight: a hit in the title counts more than one in a tag, one in a tag more than in a body.
   text: { fields: ['title', 'tags', 'bodies'] },

@@ -97,7 +97,7 @@ export const requestSummaries = projection<RequestSummary>({
     { name: 'by_contact_updated', fields: ['contactIds', 'updatedAt'] },
     // Last requests.
     { name: 'by_created', fields: ['createdAt'] },
-    { name: 'by_last_flagged', fields: ['lastFlaggedAt'] },
+    // (Flagged lists are flagged-messages': no lastFlaggedAt index here.)
     { name: 'by_number', fields: ['number'] },
   ],
   // Exact counts for the dashboard tiles and the lists' totals, each restricted to the categories an

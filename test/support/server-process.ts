@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-const MAIN = resolve(__dirname, '../../dist/apps/server/src/main.js');
+export type AppName = 'server' | 'api' | 'projector' | 'mail-gateway';
+const mainOf = (app: AppName) => resolve(__dirname, `../../dist/apps/${app}/src/main.js`);
 
 export interface ServerProcess {
   readonly url: string;
@@ -21,10 +22,10 @@ export interface ServerProcess {
  * Starts the real server (the built dist, as `npm start` runs it) on a free port with its own
  * temporary data directory. `npm test` builds before jest runs.
  */
-export const startServerProcess = async (options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> => {
+export const startServerProcess = async (options: { dataDir?: string; env?: Record<string, string>; app?: AppName } = {}): Promise<ServerProcess> => {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'helpdesk-http-'));
   const adminToken = options.env?.['BOOTSTRAP_ADMIN_TOKEN'] ?? `test_${randomBytes(24).toString('base64url')}`;
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [mainOf(options.app ?? 'server')], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_TOKEN: adminToken, LOG_FORMAT: 'json', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,10 +9,10 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@helpdesk/event-store';
+
 import { allProjections, type Projection } from '@helpdesk/projections';
 import { ProjectionRebuilder, ProjectionRegistry, ProjectionVerifier, SqliteDocumentStore, type RebuildProgress } from '@helpdesk/read-store';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, openDocumentStore, openEventStore, verifyStores } from '@helpdesk/infrastructure';
 import { progressBar } from './progress-bar';
 
 const usage = 'usage: cli (projections | rebuild <name…>|--all | verify [name…])';
@@ -29,9 +29,11 @@ const pick = (names: string[]): Projection[] => {
 const main = async (args: string[]): Promise<number> => {
   const [command, ...rest] = args;
   const config = loadConfig(process.env);
-  const events = new SqliteEventStore({ path: join(config.dataDir, 'events.sqlite') });
-  const documents = new SqliteDocumentStore({ path: join(config.dataDir, 'read.sqlite'), synchronous: 'NORMAL' });
+  // The stores the configuration names (SQLite under DATA_DIR, or KurrentDB / MongoDB).
+  const events = openEventStore(config);
+  const documents = openDocumentStore(config);
   try {
+    await verifyStores(config, events, documents);
     switch (command) {
       case 'projections': {
         const registry = new ProjectionRegistry(documents);

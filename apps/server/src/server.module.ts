@@ -1,8 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApplicationModule } from '@helpdesk/application';
 import { HttpApiModule } from '@helpdesk/http';
-import type { ServerConfig } from './config';
-import { InfrastructureModule } from './infrastructure.module';
+import type { ServerConfig } from '@helpdesk/infrastructure';
+import { InfrastructureModule } from '@helpdesk/infrastructure';
 
 /** The embedded all-in-one server: stores, write side, HTTP API, schedulers in one process. */
 @Module({})

@@ -1,10 +1,9 @@
-import { ConsoleLogger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BootstrapService, MailboxPollers, OutboxReactor, PostponementScheduler, PROJECTION_RUNNER } from '@helpdesk/application';
-import type { ProjectionRunner } from '@helpdesk/read-store';
-import { configureHttp } from '@helpdesk/http';
-import type { ServerConfig } from './config';
+import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
+import { createHttpApp, listeningUrl } from '@helpdesk/http';
+import { verifyStores, type ServerConfig } from '@helpdesk/infrastructure';
+import { DOCUMENT_STORE, type DocumentStore, type ProjectionRunner } from '@helpdesk/read-store';
 import { ServerModule } from './server.module';
 
 export interface RunningServer {
@@ -14,19 +13,14 @@ export interface RunningServer {
   readonly bootstrapAdminToken: string | undefined;
 }
 
+/** The embedded all-in-one server: HTTP API, projector, postponement scheduler and mail channel in one process. */
 export const startServer = async (config: ServerConfig): Promise<RunningServer> => {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    ServerModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: config.bodyLimitBytes }),
-    { logger: new ConsoleLogger({ json: config.logFormat === 'json', colors: config.logFormat === 'text' }), abortOnError: false },
-  );
-  app.enableShutdownHooks();
-  // POST /api/mail/inbound takes a raw RFC 822 message (an MTA pipe, a webhook), up to the mail size limit.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addContentTypeParser(['message/rfc822', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: config.mail.maxMessageBytes + 64 * 1024 }, (_request, body, done) => done(null, body));
-  configureHttp(app);
+  const app = await createHttpApp(ServerModule.forRoot(config), {
+    bodyLimitBytes: config.bodyLimitBytes,
+    rawMessageLimitBytes: config.mail.maxMessageBytes + 64 * 1024,
+    logFormat: config.logFormat,
+  });
+  await verifyStores(config, app.get<EventStore>(EVENT_STORE), app.get<DocumentStore>(DOCUMENT_STORE));
   await app.init();
 
   const { adminToken } = await app.get(BootstrapService).run({ adminToken: config.bootstrapAdminToken });
@@ -40,7 +34,5 @@ export const startServer = async (config: ServerConfig): Promise<RunningServer> 
   }
 
   await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  return { app, url: `http://${config.host}:${port}`, bootstrapAdminToken: config.bootstrapAdminToken ? undefined : adminToken };
+  return { app, url: listeningUrl(app, config.host, config.port), bootstrapAdminToken: config.bootstrapAdminToken ? undefined : adminToken };
 };

@@ -4,7 +4,8 @@
  * - global positions increase monotonically but may have gaps (never compute "next = +1");
  * - reading "from a position" is exclusive: you get the events after it;
  * - event ids make appends idempotent: appending events whose ids are already stored in that stream,
- *   in the same order, acknowledges the original write instead of writing again.
+ *   in the same order, acknowledges the original write instead of writing again. Ids are unique within
+ *   a stream; an adapter may (SQLite does) also refuse an id stored in another stream.
  */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 

@@ -91,15 +91,30 @@ export interface DocumentWriter {
   get<T>(collection: string, id: string): Promise<T | undefined>;
   upsert(collection: string, id: string, document: object): void;
   delete(collection: string, id: string): void;
-  setCheckpoint(name: string, position: bigint): void;
+  /**
+   * Moves a checkpoint with the transaction. With `expected` (the position the writer read, or null for
+   * none) it is a compare-and-set: if another writer moved it meanwhile, the whole transaction fails with
+   * CheckpointConflictError and writes nothing — which is what keeps a second projector from applying a
+   * batch twice.
+   */
+  setCheckpoint(name: string, position: bigint, expected?: bigint | null): void;
+}
+
+/** Writes decided without reading the store in between (see DocumentStore.write). */
+export interface WriteBatch {
+  /** Per collection: id -> the document, or null to delete it. */
+  readonly documents: ReadonlyMap<string, ReadonlyMap<string, object | null>>;
+  /** Checkpoints committed with the documents. */
+  readonly checkpoints?: ReadonlyMap<string, bigint>;
 }
 
 export interface DocumentStore {
   /**
    * Creates the collection and its indexes if missing (idempotent). With `bulkLoad`, a NEW collection
-   * is created without its secondary indexes, counters and text index, which `completeBulkLoad`
-   * builds in one pass at the end: a rebuild writes millions of documents far faster that way. Until
-   * then the collection serves only `get` (and writes); it is not queried.
+   * is created without its secondary indexes and counters, which `completeBulkLoad` builds in one pass
+   * at the end: a rebuild writes millions of documents far faster that way (an adapter may do the same
+   * with its text index, or keep that one as it goes where that costs less). Until then the collection
+   * serves only `get` (and writes); it is not queried.
    */
   ensureCollection(definition: CollectionDefinition, options?: { readonly bulkLoad?: boolean }): Promise<void>;
   /** Builds what a bulk load deferred; afterwards the collection is like any other (idempotent). */
@@ -126,6 +141,16 @@ export interface DocumentStore {
   scan<T>(collection: string, options: { after?: string; limit: number }): Promise<{ id: string; document: T }[]>;
 
   transaction(work: (writer: DocumentWriter) => Promise<void>): Promise<void>;
+  /**
+   * Commits a batch in one transaction: what `transaction` does with the same upserts, deletes and checkpoints,
+   * for a writer that needs no reads in between (a rebuild keeping its documents in memory). The documents are
+   * checked and serialised before `write` returns (a bad one throws a TypeError and nothing of the batch is
+   * written), so the caller may change its objects and prepare its next batch at once: the store may commit in
+   * the background, in the order of the calls. The promise resolves once the batch has committed (`get` then
+   * sees it). If a batch fails, so do those passed to `write` after it while it was pending: each may build on
+   * the ones before. Optional: a store without it is written through `transaction` (see BulkApplier).
+   */
+  write?(batch: WriteBatch): Promise<void>;
   checkpoint(name: string): Promise<bigint | undefined>;
   close(): Promise<void>;
 }
@@ -145,5 +170,26 @@ export class InvalidCursorError extends Error {
   constructor() {
     super('The cursor is not valid for this query');
     this.name = 'InvalidCursorError';
+  }
+}
+
+/**
+ * A checkpoint was not where its writer expected it: another writer (a second projector instance, a rebuild
+ * started twice) moved it since this one read it. The transaction that tried to move it wrote nothing; the
+ * writer must re-read the checkpoint (and the documents) before going on, or stop.
+ */
+export class CheckpointConflictError extends Error {
+  constructor(
+    readonly checkpoint: string,
+    /** What the writer expected (null: no checkpoint yet). */
+    readonly expected: bigint | null,
+    /** What is stored (null: none). */
+    readonly actual: bigint | null,
+  ) {
+    super(
+      `Checkpoint ${checkpoint} is at ${actual === null ? 'none' : String(actual)}, not at ${expected === null ? 'none' : String(expected)} ` +
+        'as this writer expected: another writer moved it (nothing of this transaction was written)',
+    );
+    this.name = 'CheckpointConflictError';
   }
 }

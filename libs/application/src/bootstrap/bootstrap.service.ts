@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { agentDecider, categoryDecider, priorityDecider, statusDecider, SYSTEM_ACTOR } from '@helpdesk/domain';
+import { agentDecider, categoryDecider, priorityDecider, RuleViolation, statusDecider, SYSTEM_ACTOR } from '@helpdesk/domain';
 import { IssueAgentToken, type IssuedToken } from '../agents/issue-token.handler';
 import { CatalogService } from '../catalog/catalog.service';
 import type { CommandContext } from '../event-sourcing/command-context';
@@ -34,14 +34,20 @@ export class BootstrapService {
 
     const catalog = await this.catalog.current();
     if (Object.keys(catalog.agents).length > 0) return {};
-    await this.commands.execute(
-      new DecideOnStream(
-        Streams.agent(BOOTSTRAP_ADMIN_ID),
-        agentDecider,
-        { type: 'RegisterAgent', data: { agentId: BOOTSTRAP_ADMIN_ID, name: 'Administrator', email: options.adminEmail ?? 'admin@localhost.localdomain', role: 'admin' } },
-        ctx,
-      ),
-    );
+    try {
+      await this.commands.execute(
+        new DecideOnStream(
+          Streams.agent(BOOTSTRAP_ADMIN_ID),
+          agentDecider,
+          { type: 'RegisterAgent', data: { agentId: BOOTSTRAP_ADMIN_ID, name: 'Administrator', email: options.adminEmail ?? 'admin@localhost.localdomain', role: 'admin' } },
+          ctx,
+        ),
+      );
+    } catch (error) {
+      // Another process (a second API replica) bootstrapped at the same moment: its admin stands.
+      if (error instanceof RuleViolation && error.code === 'agent-exists') return {};
+      throw error;
+    }
     const issued: IssuedToken = await this.commands.execute(new IssueAgentToken(BOOTSTRAP_ADMIN_ID, 'bootstrap', ctx, options.adminToken));
     this.logger.log('Bootstrap admin created');
     return { adminToken: issued.token ?? undefined };

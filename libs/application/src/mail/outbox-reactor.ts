@@ -44,8 +44,11 @@ import { ThreadResolver } from './thread-resolver';
 
 const QUEUEING = ['ReplyAdded', 'RequestForwarded', 'AutoReplyQueued'];
 const RECORDING = ['EmailSent', 'EmailSendFailed', 'EmailSuppressed'];
+/** The events the outbox follows (for a transport that feeds it: see the mail gateway app). */
+export const OUTBOX_EVENT_TYPES: readonly string[] = [...QUEUEING, ...RECORDING];
+export const OUTBOX_CHECKPOINT = 'outbox';
 const DELIVERY: StreamTarget<DeliveryState> = { streamId: '', decider: deliveryDecider };
-const CHECKPOINT = 'outbox';
+const CHECKPOINT = OUTBOX_CHECKPOINT;
 /** Mail the outbox first hears of this late (history from before the mail channel existed) is not sent. */
 const MAX_QUEUE_AGE_MS = 72 * 3600_000;
 const MAX_REFERENCES = 20;
@@ -87,9 +90,16 @@ export class OutboxReactor implements BeforeApplicationShutdown {
     private readonly clock: Clock,
   ) {}
 
-  start(tickMs = 1000): void {
-    if (this.subscription) return;
+  /**
+   * Starts sending. With `follow` (the embedded server) the outbox follows the log itself; without it
+   * (the mail gateway) a transport delivers the events to `receive` and keeps the checkpoint.
+   */
+  start(tickMs = 1000, { follow = true }: { follow?: boolean } = {}): void {
+    if (this.subscription || this.timer) return;
     this.stopped = false;
+    this.timer = setInterval(() => this.kick(), tickMs);
+    this.timer.unref();
+    if (!follow) return;
     const subscription = this.events.subscribe({
       fromPosition: this.store.checkpoint(CHECKPOINT),
       filter: { streamCategories: ['request', 'delivery'], eventTypes: [...QUEUEING, ...RECORDING] },
@@ -98,16 +108,19 @@ export class OutboxReactor implements BeforeApplicationShutdown {
     this.following = (async () => {
       try {
         for await (const event of subscription) {
-          this.apply(event);
+          this.receive(event);
           this.store.saveCheckpoint(CHECKPOINT, event.position);
-          if (QUEUEING.includes(event.type)) this.kick();
         }
       } catch (error) {
         if (!this.stopped) this.logger.error(`The outbox stopped following the log: ${String(error)}`);
       }
     })();
-    this.timer = setInterval(() => this.kick(), tickMs);
-    this.timer.unref();
+  }
+
+  /** One event of the log: queue what it asks to send, or record what became of a send. Idempotent. */
+  receive(event: RecordedEvent): void {
+    this.apply(event);
+    if (QUEUEING.includes(event.type)) this.kick();
   }
 
   async stop(): Promise<void> {

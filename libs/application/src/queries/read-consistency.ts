@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ProjectionRunner } from '@helpdesk/read-store';
 import { ReadModelBehind } from '../errors';
-import { PROJECTION_RUNNER } from './read-models';
+import { PROJECTION_PROGRESS, type ProjectionProgress } from './read-models';
 
 /**
  * Read-your-writes: a command answers with the position of its events; a read that names it
@@ -12,16 +11,16 @@ import { PROJECTION_RUNNER } from './read-models';
 export class ReadConsistency {
   static readonly MAX_WAIT_MS = 2000;
 
-  constructor(@Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner) {}
+  constructor(@Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress) {}
 
   async atLeast(position: bigint | undefined): Promise<void> {
     if (position === undefined) return;
-    if (!(await this.runner.waitFor(position, ReadConsistency.MAX_WAIT_MS))) {
-      throw new ReadModelBehind(position, this.runner.position());
+    if (!(await this.progress.waitFor(position, ReadConsistency.MAX_WAIT_MS))) {
+      throw new ReadModelBehind(position, this.progress.position());
     }
   }
 
   position(): bigint | undefined {
-    return this.runner.position();
+    return this.progress.position();
   }
 }

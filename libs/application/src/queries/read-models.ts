@@ -4,6 +4,13 @@ import type { Projection } from '@helpdesk/projections';
 
 export const PROJECTIONS = Symbol('Projections');
 export const PROJECTION_RUNNER = Symbol('ProjectionRunner');
+/** How far the projections are: the in-process runner, or (projector elsewhere) the read store's checkpoints. */
+export const PROJECTION_PROGRESS = Symbol('ProjectionProgress');
+
+export interface ProjectionProgress {
+  position(): bigint | undefined;
+  waitFor(position: bigint, timeoutMs: number): Promise<boolean>;
+}
 
 /** The read models by name: which collection serves each one right now (it changes after a rebuild). */
 @Injectable()

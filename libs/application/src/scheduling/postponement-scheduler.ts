@@ -8,6 +8,9 @@ import { Clock } from '../support/clock';
 import { newId } from '../support/ids';
 import { Streams } from '../support/streams';
 
+/** The events that say when a request is due (for a transport that feeds the scheduler). */
+export const POSTPONEMENT_EVENT_TYPES: readonly string[] = ['RequestCreated', 'RequestPostponed', 'RequestRestored', 'RequestMergeUndone'];
+
 /** Reasons an activation cannot happen now but may later (the request comes back by restore or unmerge). */
 const PARKING_RULES = new Set(['request-deleted', 'request-merged']);
 
@@ -33,17 +36,20 @@ export class PostponementScheduler implements OnApplicationShutdown {
     private readonly clock: Clock,
   ) {}
 
-  start(intervalMs = 1000): void {
-    if (this.subscription) return;
-    const subscription = this.store.subscribe({
-      filter: { eventTypes: ['RequestCreated', 'RequestPostponed', 'RequestRestored', 'RequestMergeUndone'] },
-    });
+  /**
+   * Starts activating. With `follow` (the embedded server) it follows the log itself; without it (the
+   * projector app) a transport delivers the events to `track`.
+   */
+  start(intervalMs = 1000, { follow = true }: { follow?: boolean } = {}): void {
+    if (this.subscription || this.timer) return;
+    this.timer = setInterval(() => void this.activateDue(), intervalMs);
+    this.timer.unref();
+    if (!follow) return;
+    const subscription = this.store.subscribe({ filter: { eventTypes: POSTPONEMENT_EVENT_TYPES } });
     this.subscription = subscription;
     this.running = (async () => {
       for await (const event of subscription) await this.track(event);
     })().catch((error) => this.logger.error(`Postponement feed stopped: ${String(error)}`));
-    this.timer = setInterval(() => void this.activateDue(), intervalMs);
-    this.timer.unref();
   }
 
   /** Sends ActivateRequest for every postponement whose time has come. Public so a test can drive it. */
@@ -71,7 +77,8 @@ export class PostponementScheduler implements OnApplicationShutdown {
     return activated;
   }
 
-  private async track(event: RecordedEvent): Promise<void> {
+  /** One event of the log: a postponement (or a request coming back into one) to schedule. */
+  async track(event: RecordedEvent): Promise<void> {
     const requestId: string = event.data.requestId;
     if (event.type === 'RequestPostponed') return this.schedule(requestId, event.data.until);
     if (event.type === 'RequestCreated') return this.schedule(requestId, event.data.postponedUntil);

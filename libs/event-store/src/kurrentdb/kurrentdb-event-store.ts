@@ -23,9 +23,9 @@ export interface KurrentDbEventStoreOptions {
   /** e.g. `kurrentdb://localhost:2113?tls=false`, or `kurrentdb+discover://…` for a cluster. */
   readonly connectionString: string;
   /**
-   * 'store' (default): event ids unique across the store, exactly as the port says; needs KurrentDB 25.1+ and
-   * writes one small index stream per event. 'stream': ids compared within the target stream's recent tail
-   * only, for older servers. See README.md in this folder.
+   * 'stream' (default): ids unique within a stream, as the port promises (retries are recognised in the
+   * stream's recent tail). 'store': also refused across streams, like the SQLite adapter; needs KurrentDB
+   * 25.1+ and writes one small index stream per event. See README.md in this folder.
    */
   readonly eventIdUniqueness?: EventIdUniqueness;
   /** Category of the event-id index streams ('store' mode). Default `eventid`. */
@@ -67,7 +67,7 @@ export class KurrentDbEventStore implements EventStore {
 
   constructor(options: KurrentDbEventStoreOptions | string) {
     const settings = typeof options === 'string' ? { connectionString: options } : options;
-    this.uniqueness = settings.eventIdUniqueness ?? 'store';
+    this.uniqueness = settings.eventIdUniqueness ?? 'stream';
     if (this.uniqueness !== 'store' && this.uniqueness !== 'stream') {
       throw new TypeError(`eventIdUniqueness must be 'store' or 'stream', got ${String(this.uniqueness)}`);
     }

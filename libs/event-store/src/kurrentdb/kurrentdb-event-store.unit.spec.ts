@@ -14,7 +14,7 @@ import { InMemoryKurrentClient, InMemoryKurrentClientOptions } from './testing/i
  */
 describe('KurrentDbEventStore (over an in-memory client stand-in)', () => {
   const stores: KurrentDbEventStore[] = [];
-  const open = (
+  const openStore = (
     client = new InMemoryKurrentClient(),
     options: Partial<KurrentDbEventStoreOptions> = {},
   ): { store: KurrentDbEventStore; client: InMemoryKurrentClient } => {
@@ -22,12 +22,15 @@ describe('KurrentDbEventStore (over an in-memory client stand-in)', () => {
     stores.push(store);
     return { store, client };
   };
+  const open = openStore;
   const withServer = (options: InMemoryKurrentClientOptions) => new InMemoryKurrentClient(options);
   afterEach(async () => {
     await Promise.all(stores.splice(0).map((s) => s.close()));
   });
 
-  describe("eventIdUniqueness 'store' (default)", () => {
+  describe("eventIdUniqueness 'store'", () => {
+    const open = (client?: InMemoryKurrentClient, options: Partial<KurrentDbEventStoreOptions> = {}) =>
+      openStore(client, { eventIdUniqueness: 'store', ...options });
     it('appends with one multi-stream append: the events, and a no_stream reservation per event id', async () => {
       const { store, client } = open();
       const stream = aStream();

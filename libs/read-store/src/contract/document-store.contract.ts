@@ -7,6 +7,7 @@ import { documentsContract } from './documents.contract';
 import { findContract } from './find.contract';
 import { searchContract } from './search.contract';
 import { transactionContract } from './transaction.contract';
+import { writeContract } from './write.contract';
 
 export interface OpenedDocumentStore {
   readonly store: DocumentStore;
@@ -45,5 +46,6 @@ export function describeDocumentStoreContract(name: string, open: () => Promise<
     describe('bulk load', () => bulkLoadContract(store));
     describe('text search', () => searchContract(store));
     describe('transactions and checkpoints', () => transactionContract(store));
+    describe('write', () => writeContract(store));
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DocumentStore, DocumentWriter } from '../document-store.port';
+import { CheckpointConflictError, DocumentStore, DocumentWriter } from '../document-store.port';
 import { aName, aTicket, put, Ticket, ticketsCollection } from './contract-fixtures';
 
 /** Transactions: documents and checkpoints together or not at all; checkpoints. */
@@ -143,6 +143,32 @@ export function transactionContract(store: () => DocumentStore): void {
       await expect(store().checkpoint(name)).resolves.toBe(big + 1n);
       await store().transaction(async (writer) => writer.setCheckpoint(name, 0n));
       await expect(store().checkpoint(name)).resolves.toBe(0n);
+    });
+
+    it('compare-and-set: moves a checkpoint that is where the writer expected (null: none yet)', async () => {
+      const checkpoint = aName('p');
+      await store().transaction(async (writer) => writer.setCheckpoint(checkpoint, 10n, null));
+      await store().transaction(async (writer) => writer.setCheckpoint(checkpoint, 20n, 10n));
+      await expect(store().checkpoint(checkpoint)).resolves.toBe(20n);
+    });
+
+    it('compare-and-set: when another writer moved the checkpoint, fails and writes nothing of the transaction', async () => {
+      const collection = await ticketsCollection(store());
+      const checkpoint = aName('p');
+      await store().transaction(async (writer) => writer.setCheckpoint(checkpoint, 10n));
+      // Two projectors both read 10; the first commits 20, the second must not also apply "its" batch.
+      await store().transaction(async (writer) => writer.setCheckpoint(checkpoint, 20n, 10n));
+      const late = aTicket();
+      const attempt = store().transaction(async (writer) => {
+        writer.upsert(collection, late.id, late);
+        writer.setCheckpoint(checkpoint, 20n, 10n);
+      });
+      await expect(attempt).rejects.toBeInstanceOf(CheckpointConflictError);
+      await expect(attempt).rejects.toMatchObject({ checkpoint, expected: 10n, actual: 20n });
+      await expect(store().get(collection, late.id)).resolves.toBeUndefined();
+      await expect(store().checkpoint(checkpoint)).resolves.toBe(20n);
+      const none = store().transaction(async (writer) => writer.setCheckpoint(aName('p') + '-x', 1n, 5n));
+      await expect(none).rejects.toMatchObject({ expected: 5n, actual: null });
     });
 
     it('keeps checkpoints apart by name', async () => {

@@ -35,7 +35,9 @@ export class BatchApplier {
           if (document === null) writer.delete(collection, id);
           else writer.upsert(collection, id, document);
         }
-        writer.setCheckpoint(collection, through);
+        // Compare-and-set: if another projector instance applied these events meanwhile, nothing of this
+        // batch is written and the runner re-reads where things stand.
+        writer.setCheckpoint(collection, through, target.checkpoint ?? null);
       }
     });
     for (const target of targets) target.checkpoint = through;

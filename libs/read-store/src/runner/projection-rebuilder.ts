@@ -1,7 +1,8 @@
 import type { EventStore } from '@helpdesk/event-store';
 import { collectionOf, type Projection } from '@helpdesk/projections';
 import type { DocumentStore } from '../document-store.port';
-import { BatchApplier, type ProjectionTarget } from './batch-applier';
+import type { ProjectionTarget } from './batch-applier';
+import { BulkApplier } from './bulk-applier';
 import { ProjectionRegistry } from './projection-registry';
 import { toProjectedEvent } from './projected-event';
 
@@ -14,11 +15,15 @@ export interface RebuildProgress {
 }
 
 export interface RebuildOptions {
+  /** Events read and evolved at a time (committed by BulkApplier's pages). */
   readonly pageSize?: number;
   /** Stops a rebuild between pages (the old collections keep serving; the half-built ones are dropped next time). */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RebuildProgress) => void;
 }
+
+/** Events read at a time (BulkApplier commits the changes of several such pages together). */
+const DEFAULT_PAGE = 1_000;
 
 /**
  * Rebuilds projections from the whole log into NEW collections while the active ones keep serving,
@@ -28,7 +33,6 @@ export interface RebuildOptions {
  */
 export class ProjectionRebuilder {
   private readonly registry: ProjectionRegistry;
-  private readonly applier: BatchApplier;
 
   constructor(
     private readonly events: EventStore,
@@ -36,7 +40,6 @@ export class ProjectionRebuilder {
     private readonly retireAfterMs = 2000,
   ) {
     this.registry = new ProjectionRegistry(documents);
-    this.applier = new BatchApplier(documents);
   }
 
   async rebuild(projections: readonly Projection[], options: RebuildOptions = {}): Promise<void> {
@@ -91,28 +94,41 @@ export class ProjectionRebuilder {
     return collections;
   }
 
+  /**
+   * Applies the log after `from` up to the head (or `through`) page by page (BulkApplier: documents kept in memory,
+   * each page committed with the checkpoints while the next one is evolved).
+   */
   private async catchUp(targets: ProjectionTarget[], from: bigint | undefined, options: RebuildOptions & { through?: bigint }): Promise<void> {
     const head = options.through ?? (await this.events.headPosition());
     if (head === undefined) return;
     const total = await this.countUpTo(from, head);
     const started = Date.now();
+    const applier = new BulkApplier(this.documents, targets);
+    await applier.start();
     let applied = 0;
     let position = from;
-    for (;;) {
-      options.signal?.throwIfAborted();
-      const page = await this.events.readAll({ fromPosition: position, maxCount: options.pageSize ?? 20_000 });
-      const inRange = page.filter((event) => event.position <= head);
-      if (inRange.length === 0) break;
-      position = inRange[inRange.length - 1]!.position;
-      await this.applier.apply(targets, inRange.map(toProjectedEvent), position);
-      applied += inRange.length;
-      if (options.onProgress) {
-        const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-        const rate = applied / seconds;
-        options.onProgress({ projection: targets.map((t) => t.projection.name).join(', '), applied, total, eventsPerSecond: rate, etaSeconds: Math.max(total - applied, 0) / rate });
+    try {
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const page = await this.events.readAll({ fromPosition: position, maxCount: options.pageSize ?? DEFAULT_PAGE });
+        const last = page[page.length - 1];
+        const inRange = last !== undefined && last.position <= head ? page : page.filter((event) => event.position <= head);
+        if (inRange.length === 0) break;
+        position = inRange[inRange.length - 1]!.position;
+        await applier.apply(inRange.map(toProjectedEvent), position);
+        applied += inRange.length;
+        if (options.onProgress) {
+          const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+          const rate = applied / seconds;
+          options.onProgress({ projection: targets.map((t) => t.projection.name).join(', '), applied, total, eventsPerSecond: rate, etaSeconds: Math.max(total - applied, 0) / rate });
+        }
+        if (position >= head) break;
       }
-      if (position >= head) break;
+    } catch (error) {
+      await applier.abandon();
+      throw error;
     }
+    await applier.finish();
   }
 
   /** Positions may have gaps, so the total is an estimate from positions; good enough for an ETA. */

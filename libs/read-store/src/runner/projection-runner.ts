@@ -1,6 +1,6 @@
 import type { EventStore, Subscription } from '@helpdesk/event-store';
 import { collectionOf, type Projection } from '@helpdesk/projections';
-import type { DocumentStore } from '../document-store.port';
+import { CheckpointConflictError, type DocumentStore } from '../document-store.port';
 import { BatchApplier, type ProjectionTarget } from './batch-applier';
 import { batched } from './batched';
 import { ProjectionRebuilder } from './projection-rebuilder';
@@ -114,10 +114,14 @@ export class ProjectionRunner {
       try {
         await this.follow();
       } catch (error) {
-        this.options.onError?.(error);
         await this.subscription?.close();
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        // The failure may be a switch made by a rebuild meanwhile: start again from the registry.
+        // Another projector instance got there first: no failure, carry on from where it left things.
+        const raced = error instanceof CheckpointConflictError;
+        if (!raced) {
+          this.options.onError?.(error);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+        // The failure may also be a switch made by a rebuild meanwhile: start again from the registry.
         this.targets = await this.loadTargets().catch(() => this.targets);
       }
     }

@@ -18,6 +18,11 @@ export type StoredCounter = StoredIndex;
  */
 export interface BulkLoadState {
   readonly arrays: readonly string[];
+  /**
+   * The text index was made at the start and the writer keeps it as it goes (completion has nothing to do for
+   * it): its work is done while the documents are loaded, not after.
+   */
+  readonly textKept?: boolean;
 }
 
 export interface StoredCollection {
@@ -46,6 +51,8 @@ export class CollectionInfo {
   readonly arrayFields: ReadonlySet<string>;
   /** Fields of indexes and counters an upsert must look at: an array there makes them multikey. */
   readonly watchedFields: readonly string[];
+  /** Every field an index or counter names (watched or not). */
+  readonly namedFields: readonly string[];
   /** Where a field's key is read from (see KeySource). */
   readonly key: KeySource;
 
@@ -62,6 +69,7 @@ export class CollectionInfo {
     this.scalarFields = new Set([...indexed].filter((f) => !arrays.has(f)));
     // A field already multikey in everything naming it needs no look: its arrays are expected.
     const named = new Set(structures.flatMap((s) => s.fields));
+    this.namedFields = [...named];
     this.watchedFields = [...named].filter((f) =>
       structures.some((s) => s.fields.includes(f) && this.arrayFieldOf(s) !== f),
     );

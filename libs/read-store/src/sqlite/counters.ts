@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CollectionInfo, StoredCounter, StoredIndex } from './catalog';
 import { Condition, predicate, SqlPart } from './filters';
-import { KeySource, keySource, NULL_KEY_SQL, selectElements, sqlName } from './sql-names';
+import { KeySource, keySource, NULL_KEY_SQL, sqlName } from './sql-names';
 
 /*
  * A counter of a collection is a materialised GROUP BY over its fields:
@@ -68,8 +68,8 @@ function countAll(
   }
   // A row per (element, document); an element repeated in one array counts once.
   const position = fields.indexOf(arrayField);
-  const rows = selectElements(
-    'd.doc',
+  const rows = key.elements(
+    'd',
     arrayField,
     (v) =>
       [

@@ -22,6 +22,8 @@ export interface OpenOptions {
   readonly cacheKiB: number;
   /** WAL pages after which a COMMIT also checkpoints. */
   readonly walAutoCheckpointPages: number;
+  /** Bytes per page of a file made now (an existing file keeps its own). */
+  readonly pageSize?: number;
 }
 
 export interface ReadStoreConnections {
@@ -43,14 +45,9 @@ export function openReadStoreDatabase(options: OpenOptions): ReadStoreConnection
   const writer = new Database(options.path, { timeout: options.busyTimeoutMs });
   let reader: Database.Database | undefined;
   try {
-    // WAL: queries never wait for a projection's write, and a COMMIT is atomic whatever `synchronous` says:
-    // NORMAL may lose the last commits on power loss (the projection replays them from its checkpoint, which
-    // is lost with them), but never half of one.
-    writer.pragma('journal_mode = WAL');
-    writer.pragma(`synchronous = ${options.synchronous}`);
-    writer.pragma(`cache_size = -${options.cacheKiB}`);
-    writer.pragma('temp_store = MEMORY');
-    writer.pragma(`wal_autocheckpoint = ${Math.max(0, Math.trunc(options.walAutoCheckpointPages))}`);
+    // Before WAL: the page size of an empty file can be set until its first write (SQLite ignores it after).
+    if (options.pageSize !== undefined) writer.pragma(`page_size = ${Math.trunc(options.pageSize)}`);
+    configureWriter(writer, options);
     writer
       .transaction(() => {
         const version = writer.pragma('user_version', { simple: true }) as number;
@@ -73,6 +70,18 @@ export function openReadStoreDatabase(options: OpenOptions): ReadStoreConnection
     writer.close();
     throw error;
   }
+}
+
+/** A connection for writes (the store's writer, or the background writer's): WAL and the options' settings. */
+export function configureWriter(writer: Database.Database, options: OpenOptions): void {
+  // WAL: queries never wait for a projection's write, and a COMMIT is atomic whatever `synchronous` says:
+  // NORMAL may lose the last commits on power loss (the projection replays them from its checkpoint, which
+  // is lost with them), but never half of one.
+  writer.pragma('journal_mode = WAL');
+  writer.pragma(`synchronous = ${options.synchronous}`);
+  writer.pragma(`cache_size = -${options.cacheKiB}`);
+  writer.pragma('temp_store = MEMORY');
+  writer.pragma(`wal_autocheckpoint = ${Math.max(0, Math.trunc(options.walAutoCheckpointPages))}`);
 }
 
 /**

@@ -68,20 +68,41 @@ export const keyExpression = (doc: string, field: string): string =>
   `coalesce(json_extract(${doc}, ${jsonPath(field)}), ${NULL_KEY_SQL})`;
 
 /**
- * Where a field's key is read from, for a row of a documents table called `row` (an alias, or new / old in a
- * trigger): its key column if the table has one (the writer fills it with keyExpression of the document it
- * stores), else keyExpression of the row's doc. Indexes, counters, triggers and queries all ask this, so they
- * read the same key the same way.
+ * What the writer stores in a key column (collection-schema.ts): the field's key (keyExpression), except that an
+ * array is kept whole, as JSONB. A blob is never equal to a scalar key and sorts after them all; arrays are in
+ * side tables anyway (multikey), which can then be filled from the column without parsing the document.
  */
-export type KeySource = (row: string, field: string) => string;
+export const keyColumnValue = (doc: string, field: string): string =>
+  `CASE json_type(${doc}, ${jsonPath(field)}) WHEN 'array' THEN jsonb_extract(${doc}, ${jsonPath(field)}) ELSE ${keyExpression(doc, field)} END`;
+
+/**
+ * Where a field's key is read from, for a row of a documents table called `row` (an alias, or new / old in a
+ * trigger): its key column if the table has one, else keyExpression of the row's doc. Indexes, counters,
+ * triggers and queries all ask this, so they read the same key the same way.
+ */
+export interface KeySource {
+  (row: string, field: string): string;
+  /** selectElements of the row's field: over its key column where there is one (the same elements), else its doc. */
+  elements(row: string, field: string, select: (value: string) => string, from?: string): string;
+}
 
 export const keySource = (keyColumns: readonly string[] | undefined): KeySource => {
   const columns = new Set(keyColumns ?? []);
-  return (row, field) => {
-    // An empty `row`: the table's own columns, unqualified (CREATE INDEX takes no alias).
-    const prefix = row === '' ? '' : `${row}.`;
-    return columns.has(field) ? `${prefix}${sqlName.fieldKey(field)}` : keyExpression(`${prefix}doc`, field);
+  // An empty `row`: the table's own columns, unqualified (CREATE INDEX takes no alias).
+  const prefix = (row: string): string => (row === '' ? '' : `${row}.`);
+  const key = (row: string, field: string): string =>
+    columns.has(field) ? `${prefix(row)}${sqlName.fieldKey(field)}` : keyExpression(`${prefix(row)}doc`, field);
+  const elements = (row: string, field: string, select: (value: string) => string, from?: string): string => {
+    if (!columns.has(field)) return selectElements(`${prefix(row)}doc`, field, select, from);
+    const k = `${prefix(row)}${sqlName.fieldKey(field)}`;
+    // The CASEs keep json_each and json_array_length from ever seeing a scalar key (a string is not JSON).
+    return (
+      `SELECT ${select('j.value')} FROM ${from ? `${from}, ` : ''}json_each(CASE WHEN typeof(${k}) = 'blob' THEN ${k} ELSE '[]' END) AS j ` +
+      `UNION ALL SELECT ${select(`CASE WHEN typeof(${k}) = 'blob' THEN NULL ELSE ${k} END`)} ${from ? `FROM ${from} ` : ''}` +
+      `WHERE CASE WHEN typeof(${k}) = 'blob' THEN json_array_length(${k}) = 0 ELSE 1 END`
+    );
   };
+  return Object.assign(key, { elements });
 };
 
 /**

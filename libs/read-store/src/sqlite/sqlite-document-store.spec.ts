@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { at, aTicket, countedTicketsIn, modelCountBy, put, Ticket, ticketCounters, ticketsIn } from '../contract/contract-fixtures';
 import { describeDocumentStoreContract } from '../contract/document-store.contract';
 import { FindOptions, UnindexedQueryError } from '../document-store.port';
-import { sqlName } from './sql-names';
+import { keyColumnValue, sqlName } from './sql-names';
 import { SqliteDocumentStore, SqliteDocumentStoreOptions } from './sqlite-document-store';
 
 /** Real files under the OS temp folder, removed after the run. */
@@ -22,6 +22,11 @@ afterAll(() => {
 
 describeDocumentStoreContract('SqliteDocumentStore', async () => {
   const store = new SqliteDocumentStore({ path: aDatabaseFile() });
+  return { store, dispose: () => store.close() };
+});
+
+describeDocumentStoreContract('SqliteDocumentStore, writes without a background thread', async () => {
+  const store = new SqliteDocumentStore({ path: aDatabaseFile(), backgroundWrites: false });
   return { store, dispose: () => store.close() };
 });
 
@@ -345,6 +350,82 @@ describe('SqliteDocumentStore on a file', () => {
       await expect(store.countBy(tickets, 'tags')).resolves.toEqual({ a: 1, c: 1 });
     });
 
+    it('keys documents from their objects exactly as SQLite keys their JSON', async () => {
+      const path = aDatabaseFile();
+      const store = open({ path });
+      const fields = ['a', 'b'];
+      await store.ensureCollection({ name: 'k', indexes: [{ name: 'by_a', fields: ['a'] }], counters: [{ name: 'by_b', fields: ['b'] }] });
+      const values: unknown[] = [
+        'text', '', 'é ✓ 😀', 'lone \ud800 surrogate', '["looks like an array"]', 0, -0, 7, -3.25, 0.1, 1 / 3, 2 ** 53, 1e21, 2 ** 60, -(2 ** 70), 1e300, 5e-324, Number.NaN, Infinity,
+        true, false, null, undefined, [], ['x', 'y', 'x'], [1, [2], { c: 'd' }, null], { nested: { deep: [1.5] } }, new Date(0),
+      ];
+      const documents = values.flatMap((value, i) => [
+        { id: `a${i}`, a: value, b: 'fixed' },
+        { id: `b${i}`, a: 'fixed', b: value },
+      ]);
+      await store.transaction(async (writer) => {
+        for (const document of documents) writer.upsert('k', document.id, document);
+      });
+      await store.write!({ documents: new Map([['k', new Map(documents.map((d) => [`${d.id}-w`, d]))]]) });
+      const rows = raw(path)
+        .prepare(
+          `SELECT id, ${fields.map((f) => `"k:${f}" IS ${keyColumnValue('doc', f)} AS same_${f}, typeof("k:${f}") AS type_${f}, typeof(${keyColumnValue('doc', f)}) AS sql_${f}`).join(', ')} FROM "c:k"`,
+        )
+        .all() as Record<string, unknown>[];
+      expect(rows).toHaveLength(documents.length * 2);
+      for (const row of rows) {
+        for (const f of fields) {
+          expect({ id: row.id, field: f, same: row[`same_${f}`] }).toEqual({ id: row.id, field: f, same: 1 });
+          const [stored, sql] = [row[`type_${f}`], row[`sql_${f}`]];
+          if (stored !== sql) expect([stored, sql]).toEqual(['real', 'integer']);
+        }
+      }
+    });
+
+    it('keys a row inserted by SQL from outside the store as if its fields were missing, counters included', async () => {
+      const path = aDatabaseFile();
+      const store = open({ path });
+      await store.ensureCollection(countedTicketsIn(tickets));
+      await put(store, tickets, [aTicket({ status: 'open', tags: ['vip'] })]);
+      raw(path).prepare(`INSERT INTO "c:${tickets}" (id, doc) VALUES (?, ?)`).run('forged', JSON.stringify(aTicket({ id: 'forged', status: 'open' })));
+      await expect(store.get(tickets, 'forged')).resolves.toMatchObject({ status: 'open' });
+      await expect(store.countBy(tickets, 'status')).resolves.toEqual({ open: 1, null: 1 });
+      await expect(store.count(tickets, { status: null })).resolves.toBe(1);
+      expect(raw(path).pragma('integrity_check', { simple: true })).toBe('ok');
+    });
+
+    it('indexes the texts it makes from document objects exactly as the text index reads them from the JSON', async () => {
+      const path = aDatabaseFile();
+      const store = open({ path });
+      await store.ensureCollection({ name: 'texts', indexes: [], text: { fields: ['title', 'lines'] } });
+      await store.ensureCollection({ name: 'loaded', indexes: [], text: { fields: ['title', 'lines'] } }, { bulkLoad: true });
+      const values: unknown[] = [
+        'printer jam', '', 'é ✓ 😀 naïve', ['first line', 'second line'], [], [1, null, 'only text', true, { a: 'x' }, ['nested']],
+        ['a', undefined, 'b'], 42, null, undefined, { title: 'object' }, new Date(0), ['dated', new Date(0)],
+      ];
+      const documents = values.map((value, i) => ({ id: `d${i}`, title: `title ${i}`, lines: value }));
+      await store.transaction(async (writer) => {
+        for (const document of documents) writer.upsert('texts', document.id, document);
+      });
+      for (const collection of ['texts', 'loaded']) {
+        await store.write!({ documents: new Map([[collection, new Map(documents.map((d) => [`${d.id}-w`, { ...d, id: `${d.id}-w`, title: `again ${d.title}` }]))]]) });
+        // Rewritten: the entries made from objects are removed with the texts read back from the stored JSON.
+        await store.write!({ documents: new Map([[collection, new Map(documents.map((d) => [`${d.id}-w`, { ...d, id: `${d.id}-w`, title: `changed ${d.title}` }]))]]) });
+      }
+      await store.completeBulkLoad('loaded');
+      for (const collection of ['texts', 'loaded']) {
+        const fts = sqlName.text(collection);
+        // rank 1: the index is also checked against what its content view reads from the documents.
+        expect(() => raw(path).prepare(`INSERT INTO ${fts} (${fts}, rank) VALUES ('integrity-check', 1)`).run()).not.toThrow();
+      }
+      const found = async (collection: string, query: string) =>
+        (await store.search<{ id: string }>(collection, query, { limit: 5 })).items.map((h) => h.document.id).sort();
+      await expect(found('texts', 'second')).resolves.toEqual(['d3', 'd3-w']);
+      await expect(found('texts', 'changed')).resolves.toHaveLength(values.length > 5 ? 5 : values.length);
+      await expect(found('loaded', 'dated')).resolves.toEqual(['d12-w']);
+      await expect(found('loaded', 'again')).resolves.toEqual([]);
+    });
+
     it('keeps serving a collection made before key columns (schema 2), its keys read from the documents', async () => {
       const path = aDatabaseFile();
       await new SqliteDocumentStore({ path }).close();
@@ -664,13 +745,13 @@ describe('SqliteDocumentStore on a file', () => {
         aTicket({ status: ['open', 'closed'][i % 2], ownerId: i % 3 ? `agent-${i % 3}` : null, tags: i < 5 ? [] : ['vip', `t${i % 4}`], subject: `Printer ${i}` }),
       );
 
-    it('has nothing but the documents table while loading, and everything once completed', async () => {
+    it('has nothing but the documents table and the text index (kept as it goes) while loading, and everything once completed', async () => {
       const path = aDatabaseFile();
       const store = open({ path });
       await store.ensureCollection(countedTicketsIn(bulk), { bulkLoad: true });
       const documents = history();
       await put(store, bulk, documents);
-      expect(schemaOf(path, bulk)).toEqual([`table c:${bulk}`, `view b:${bulk}`]);
+      expect(schemaOf(path, bulk)).toEqual([`table c:${bulk}`, `view b:${bulk}`, `view v:${bulk}`, `table x:${bulk}`].sort());
 
       await store.completeBulkLoad(bulk);
 
@@ -695,6 +776,36 @@ describe('SqliteDocumentStore on a file', () => {
       await expect(store.countBy(bulk, 'tags')).resolves.toEqual(modelCountBy(documents, 'tags'));
       await expect(store.search(bulk, 'printer 7', { limit: 5 })).resolves.toMatchObject({ items: [{ document: { subject: 'Printer 7' } }] });
       expect(store.explainFind(bulk, { filter: { tags: 'vip' }, limit: 5 }).join()).toContain('SEARCH k USING PRIMARY KEY');
+    });
+
+    it('drops the text index it kept when a bulk load is redefined with other text fields, and makes the right one at completion', async () => {
+      const path = aDatabaseFile();
+      const store = open({ path });
+      await store.ensureCollection(countedTicketsIn(bulk), { bulkLoad: true });
+      const documents = history().map((t, i) => ({ ...t, body: `body ${i}` }));
+      await put(store, bulk, documents.slice(0, 25));
+      await store.ensureCollection({ ...countedTicketsIn(bulk), text: { fields: ['body'] } }, { bulkLoad: true });
+      expect(schemaOf(path, bulk)).toEqual([`table c:${bulk}`, `view b:${bulk}`]);
+      await put(store, bulk, documents.slice(25));
+      await store.completeBulkLoad(bulk);
+      const fts = sqlName.text(bulk);
+      expect(() => raw(path).prepare(`INSERT INTO ${fts} (${fts}, rank) VALUES ('integrity-check', 1)`).run()).not.toThrow();
+      await expect(store.search(bulk, 'printer', { limit: 5 })).resolves.toEqual({ items: [] });
+      await expect(store.search(bulk, 'body 7', { limit: 5 })).resolves.toMatchObject({ items: [{ document: { id: documents[7].id } }] });
+      await expect(store.search(bulk, 'body 30', { limit: 5 })).resolves.toMatchObject({ items: [{ document: { id: documents[30].id } }] });
+    });
+
+    it('leaves nothing behind when a collection is dropped while bulk loading, its text index included', async () => {
+      const path = aDatabaseFile();
+      const store = open({ path });
+      await store.ensureCollection(countedTicketsIn(bulk), { bulkLoad: true });
+      await put(store, bulk, history());
+      await store.dropCollection(bulk);
+      expect(raw(path).prepare(`SELECT name FROM sqlite_schema WHERE name LIKE ?`).pluck().all(`%:${bulk}%`)).toEqual([]);
+      await store.ensureCollection(countedTicketsIn(bulk), { bulkLoad: true });
+      await put(store, bulk, history().slice(0, 3));
+      await store.completeBulkLoad(bulk);
+      expect((await store.search(bulk, 'printer', { limit: 10 })).items).toHaveLength(3);
     });
 
     it('is still bulk loading after close and reopen, and completes then', async () => {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { StoredCollection, StoredCounter, StoredIndex } from './catalog';
-import { elementsOf, KeySource, keySource, NULL_KEY_SQL, selectElements, sqlName } from './sql-names';
+import { KeySource, keySource, NULL_KEY_SQL, sqlName } from './sql-names';
 
 /*
  * What keeps a collection's multikey side tables and counters in step with its documents: three triggers on
@@ -84,8 +84,8 @@ function sideTable(collection: string, index: StoredIndex, key: KeySource): Main
  */
 export function keyRows(index: StoredIndex, row: string, key: KeySource, from?: string): string {
   const position = index.fields.indexOf(index.multikey!);
-  return selectElements(
-    `${row}.doc`,
+  return key.elements(
+    row,
     index.multikey!,
     (element) =>
       [...index.fields.map((f, i) => (i === position ? `coalesce(${element}, ${NULL_KEY_SQL})` : key(row, f))), `${row}.id`].join(', '),
@@ -107,7 +107,7 @@ function counter(collection: string, stored: StoredCounter, key: KeySource): Mai
   const keys = (source: string): string[] =>
     stored.fields.map((f, i) => (i === position ? 'e.v' : key(source, f)));
   const elements = (source: string): string =>
-    `SELECT DISTINCT coalesce(x.v, ${NULL_KEY_SQL}) AS v FROM (${elementsOf(`${source}.doc`, stored.multikey!)}) AS x`;
+    `SELECT DISTINCT coalesce(x.v, ${NULL_KEY_SQL}) AS v FROM (${key.elements(source, stored.multikey!, (v) => `${v} AS v`)}) AS x`;
   return {
     fields: stored.fields,
     // The WHERE also keeps SQLite from reading ON CONFLICT as part of the SELECT's join.

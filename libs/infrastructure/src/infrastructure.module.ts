@@ -1,44 +1,57 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { MAIL_CONFIG, PROJECTION_RUNNER, PROJECTIONS, type MailConfig } from '@helpdesk/application';
+import { Global, Inject, Logger, Module, Optional, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { MAIL_CONFIG, PROJECTION_PROGRESS, PROJECTION_RUNNER, PROJECTIONS, type MailConfig } from '@helpdesk/application';
 import { BLOB_STORE, DiskBlobStore, FileSecretStore, MAIL_STORE, SECRET_STORE, SqliteBlobStore, SqliteMailStore, type BlobStore, type MailStore } from '@helpdesk/mail';
-import { EVENT_STORE, SqliteEventStore, type EventStore } from '@helpdesk/event-store';
+import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { allProjections } from '@helpdesk/projections';
-import { DOCUMENT_STORE, ProjectionRunner, SqliteDocumentStore, type DocumentStore } from '@helpdesk/read-store';
+import { CheckpointProgress, DOCUMENT_STORE, ProjectionRunner, type DocumentStore } from '@helpdesk/read-store';
 import type { ServerConfig } from './config';
+import { openDocumentStore, openEventStore } from './stores';
 
-/** The stores, chosen by configuration. The embedded default keeps everything in SQLite files under DATA_DIR. */
+/** Which process this is: the projector runs in the embedded server and in the projector app only. */
+export interface InfrastructureOptions {
+  readonly runProjections: boolean;
+}
+
+/**
+ * The stores, chosen by configuration (EVENT_STORE, READ_STORE): the embedded default keeps everything in
+ * SQLite files under DATA_DIR; production uses KurrentDB and MongoDB. Also the projection progress the
+ * read side waits on (the in-process runner, or the read store's checkpoints) and the mail channel's
+ * own stores.
+ */
 @Global()
 @Module({})
 export class InfrastructureModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
-    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
     @Inject(MAIL_STORE) private readonly mail: MailStore,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Optional() @Inject(PROJECTION_RUNNER) private readonly runner?: ProjectionRunner,
   ) {}
 
-  static forRoot(config: ServerConfig): DynamicModule {
+  static forRoot(config: ServerConfig, options: InfrastructureOptions = { runProjections: true }): DynamicModule {
     const logger = new Logger('Projector');
+    const projectionProviders: Provider[] = options.runProjections
+      ? [
+          {
+            provide: PROJECTION_RUNNER,
+            useFactory: (events: EventStore, documents: DocumentStore) =>
+              new ProjectionRunner(events, documents, allProjections, { onError: (error) => logger.error(`Projection batch failed, retrying: ${String(error)}`) }),
+            inject: [EVENT_STORE, DOCUMENT_STORE],
+          },
+          { provide: PROJECTION_PROGRESS, useExisting: PROJECTION_RUNNER },
+        ]
+      : [{ provide: PROJECTION_PROGRESS, useFactory: (documents: DocumentStore) => new CheckpointProgress(documents, allProjections), inject: [DOCUMENT_STORE] }];
     return {
       module: InfrastructureModule,
       providers: [
-        {
-          provide: EVENT_STORE,
-          useFactory: (): EventStore => new SqliteEventStore({ path: join(config.dataDir, 'events.sqlite'), synchronous: config.sqliteSynchronous }),
-        },
-        // Read models are rebuildable from the log, so their commits need no fsync of their own.
-        { provide: DOCUMENT_STORE, useFactory: (): DocumentStore => new SqliteDocumentStore({ path: join(config.dataDir, 'read.sqlite'), synchronous: 'NORMAL' }) },
+        { provide: EVENT_STORE, useFactory: (): EventStore => openEventStore(config) },
+        { provide: DOCUMENT_STORE, useFactory: (): DocumentStore => openDocumentStore(config) },
         { provide: PROJECTIONS, useValue: allProjections },
-        {
-          provide: PROJECTION_RUNNER,
-          useFactory: (events: EventStore, documents: DocumentStore) =>
-            new ProjectionRunner(events, documents, allProjections, { onError: (error) => logger.error(`Projection batch failed, retrying: ${String(error)}`) }),
-          inject: [EVENT_STORE, DOCUMENT_STORE],
-        },
+        ...projectionProviders,
         // The mail channel: its bookkeeping, raw messages and attachments, and the IMAP/SMTP passwords.
         { provide: MAIL_CONFIG, useFactory: (): MailConfig => mailConfigOf(config) },
         { provide: MAIL_STORE, useFactory: (): MailStore => new SqliteMailStore(join(config.dataDir, 'mail.sqlite')) },
@@ -51,12 +64,12 @@ export class InfrastructureModule implements OnApplicationShutdown {
           useFactory: () => new FileSecretStore(join(config.dataDir, 'secrets.json'), { key: config.mail.secretsKey, keyFile: join(config.dataDir, 'secrets.key') }),
         },
       ],
-      exports: [EVENT_STORE, DOCUMENT_STORE, PROJECTIONS, PROJECTION_RUNNER, MAIL_CONFIG, MAIL_STORE, BLOB_STORE, SECRET_STORE],
+      exports: [EVENT_STORE, DOCUMENT_STORE, PROJECTIONS, PROJECTION_PROGRESS, ...(options.runProjections ? [PROJECTION_RUNNER] : []), MAIL_CONFIG, MAIL_STORE, BLOB_STORE, SECRET_STORE],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
+    await this.runner?.stop();
     await this.documents.close();
     this.mail.close();
     if (this.blobs instanceof SqliteBlobStore) this.blobs.close();

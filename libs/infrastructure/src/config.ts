@@ -1,10 +1,18 @@
 import { resolve } from 'node:path';
 
+/** Where events live: the embedded SQLite file, or a KurrentDB / EventStoreDB server. */
+export type EventStoreConfig = { readonly kind: 'sqlite' } | { readonly kind: 'kurrentdb'; readonly url: string };
+/** Where read models live: the embedded SQLite file, or a MongoDB replica set. */
+export type ReadStoreConfig = { readonly kind: 'sqlite' } | { readonly kind: 'mongodb'; readonly url: string; readonly database: string };
+
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
-  readonly eventStore: 'sqlite';
+  readonly eventStore: EventStoreConfig;
+  readonly readStore: ReadStoreConfig;
+  /** How long a start-up waits for the stores to answer before it gives up with the reason. */
+  readonly connectTimeoutMs: number;
   /** fsync on every commit (FULL) unless someone knowingly trades durability for speed (NORMAL). */
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   readonly bodyLimitBytes: number;
@@ -93,6 +101,38 @@ const loadMailConfig = (env: NodeJS.ProcessEnv, dataDir: string): MailServerConf
   };
 };
 
+const KURRENT_SCHEMES = ['kurrentdb', 'kurrent', 'kdb', 'esdb', 'kurrentdb+discover', 'kurrent+discover', 'kdb+discover', 'esdb+discover'];
+
+/** A connection string that parses and names the right kind of server, or a ConfigError saying why not. */
+const connectionString = (name: string, value: string | undefined, schemes: readonly string[], example: string): string => {
+  if (value === undefined || value === '') throw new ConfigError(`${name} is required (e.g. ${example})`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL: "${value}" (e.g. ${example})`);
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  if (!schemes.includes(scheme)) throw new ConfigError(`${name} must start with ${schemes.map((s) => `${s}://`).join(' or ')}, got "${scheme}://" (e.g. ${example})`);
+  if (!url.host) throw new ConfigError(`${name} names no host: "${value}" (e.g. ${example})`);
+  return value;
+};
+
+const eventStoreConfig = (env: NodeJS.ProcessEnv): EventStoreConfig => {
+  const kind = oneOf('EVENT_STORE', env['EVENT_STORE'], ['sqlite', 'kurrentdb'] as const, 'sqlite');
+  if (kind === 'sqlite') return { kind };
+  return { kind, url: connectionString('KURRENTDB_URL', env['KURRENTDB_URL'], KURRENT_SCHEMES, 'kurrentdb://localhost:2113?tls=false') };
+};
+
+const readStoreConfig = (env: NodeJS.ProcessEnv): ReadStoreConfig => {
+  const kind = oneOf('READ_STORE', env['READ_STORE'], ['sqlite', 'mongodb'] as const, 'sqlite');
+  if (kind === 'sqlite') return { kind };
+  const url = connectionString('MONGODB_URL', env['MONGODB_URL'], ['mongodb', 'mongodb+srv'], 'mongodb://localhost:27017/?replicaSet=rs0');
+  const database = env['MONGODB_DATABASE'] || 'helpdesk';
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(database)) throw new ConfigError(`MONGODB_DATABASE must be 1-63 letters, digits, _ or -, got "${database}"`);
+  return { kind, url, database };
+};
+
 /** Configuration comes from the environment, is checked once at start-up, and fails with the reason. */
 export const loadConfig = (env: NodeJS.ProcessEnv): ServerConfig => {
   const token = env['BOOTSTRAP_ADMIN_TOKEN'];
@@ -102,7 +142,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv): ServerConfig => {
     port: integer('PORT', env['PORT'], 3000, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
     dataDir,
-    eventStore: oneOf('EVENT_STORE', env['EVENT_STORE'], ['sqlite'] as const, 'sqlite'),
+    eventStore: eventStoreConfig(env),
+    readStore: readStoreConfig(env),
+    connectTimeoutMs: integer('CONNECT_TIMEOUT_MS', env['CONNECT_TIMEOUT_MS'], 10_000, 100, 300_000),
     sqliteSynchronous: oneOf('SQLITE_SYNCHRONOUS', env['SQLITE_SYNCHRONOUS'], ['FULL', 'NORMAL'] as const, 'FULL'),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', env['BODY_LIMIT_BYTES'], 1024 * 1024, 1024, 64 * 1024 * 1024),
     bootstrapAdminToken: token || undefined,

@@ -1,0 +1,3 @@
+export * from './checkpoints';
+export * from './event-store.context';
+export * from './event-store.transport';
