@@ -17,6 +17,8 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
+# A larger young generation: a command allocates briefly, and fewer scavenges keep tail latency down.
+ENV NODE_OPTIONS=--max-semi-space-size=32
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -7,7 +7,7 @@
  *   npm run bench:commands [-- --seconds 15 --clients 50]
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -121,7 +121,10 @@ const overHttp = async (): Promise<Run> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-http-'));
   const token = `bench_${randomUUID()}`;
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server side.
-  const nodeArgs = process.env['BENCH_SERVER_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
+  // Started as `npm start` starts it (its V8 flags included), just from the already built files.
+  const packageJson = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { scripts: { start: string } };
+  const startFlags = /node ((?:--\S+ )*)dist\/apps\/server/.exec(packageJson.scripts.start)?.[1].split(' ').filter(Boolean) ?? [];
+  const nodeArgs = [...startFlags, ...(process.env['BENCH_SERVER_NODE_ARGS']?.split(' ').filter(Boolean) ?? [])];
   const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../apps/server/src/main.js')], {
     env: { ...process.env, PORT: '0', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_TOKEN: token, LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -97,6 +97,12 @@ describe('Dockerfile', () => {
     expect(packageJson.scripts['build']).toMatch(/tsc -p tsconfig\.build\.json/);
   });
 
+  it('gives the containers the same V8 flags as npm start', () => {
+    const startFlags = /node ((?:--\S+ )*)dist\//.exec(packageJson.scripts['start']!)![1]!.trim();
+    expect(startFlags).not.toBe('');
+    expect(/^ENV NODE_OPTIONS=(.+)$/m.exec(dockerfile)?.[1]).toBe(startFlags);
+  });
+
   it('runs as an unprivileged user, with /data as the volume the apps write to', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);

@@ -61,6 +61,14 @@ export class StreamLoader {
     }
   }
 
+  /**
+   * True when the stream is known to exist without reading it: a stream never stops existing (the log
+   * is append-only), so any cached snapshot with a revision proves it.
+   */
+  knownToExist(streamId: string): boolean {
+    return this.cache.get(streamId)?.snapshot.revision !== undefined;
+  }
+
   forget(streamId: string): void {
     this.cache.delete(streamId);
   }

@@ -22,8 +22,10 @@ export class RequestLocator {
   async locate(ref: string, { followMerges = true }: { followMerges?: boolean } = {}): Promise<string> {
     const trimmed = ref.trim();
     if (UUID_PATTERN.test(trimmed)) {
-      await this.mustExist(trimmed.toLowerCase(), ref);
-      return trimmed.toLowerCase();
+      const id = trimmed.toLowerCase();
+      // The command that follows reads the stream anyway; reading it here too is only needed once.
+      if (!this.loader.knownToExist(Streams.request(id))) await this.mustExist(id, ref);
+      return id;
     }
     const numeric = /^#?(\d{1,15})$/.exec(trimmed);
     if (!numeric) throw new ResourceNotFound(`No request ${ref}: use a request id or number`);

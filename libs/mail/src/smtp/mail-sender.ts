@@ -1,7 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { syncDirectory } from '../blobs/blob-store';
 import { toNodemailer, type OutboundMail } from './outbound-mail';
 
 export interface SendResult {
@@ -95,15 +95,21 @@ export class EmlFileSender implements MailSender {
     const bytes = info.message as unknown as Buffer;
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^A-Za-z0-9.@-]/g, '_')}.eml`;
     const temporary = join(this.dir, `.${name}.tmp`);
-    const fd = openSync(temporary, 'w', 0o640);
+    // Asynchronous file I/O: the fsyncs run on libuv's threads, not on the event loop the API shares.
+    const file = await open(temporary, 'w', 0o640);
     try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
+      await file.writeFile(bytes);
+      await file.sync();
     } finally {
-      closeSync(fd);
+      await file.close();
     }
-    renameSync(temporary, join(this.dir, name));
-    syncDirectory(this.dir);
+    await rename(temporary, join(this.dir, name));
+    const directory = await open(this.dir, 'r');
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
     const recipients = [...mail.to, ...mail.cc, ...mail.bcc];
     return { accepted: recipients, rejected: [], response: `written to ${name}` };
   }

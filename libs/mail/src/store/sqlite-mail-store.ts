@@ -149,6 +149,10 @@ export class SqliteMailStore implements MailStore {
    * Outcomes are written on a second connection without an fsync per commit (synchronous=NORMAL): one
    * lost in a power cut leaves its receipt 'received', it is imported again, and the import recognises
    * its own earlier work by the claim's causation id. The receipts themselves stay synchronous=FULL.
+   *
+   * The outbox's work list and checkpoint go there too: they are derived from the log, so what a power
+   * cut takes (always the latest commits, in order) is rebuilt by following the log again from the
+   * older checkpoint — and a send is checked against the delivery stream before it happens.
    */
   private readonly outcomes: Database.Database;
 
@@ -264,7 +268,7 @@ export class SqliteMailStore implements MailStore {
   }
 
   queueOutbox(item: Omit<OutboxItem, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt' | 'messageIdHeader'>): boolean {
-    const result = this.db
+    const result = this.outcomes
       .prepare(
         "INSERT OR IGNORE INTO mail_outbox (message_id, request_id, kind, automatic, recipients, subject, status, attempts, created_at, position) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
       )
@@ -296,7 +300,7 @@ export class SqliteMailStore implements MailStore {
     };
     const entries = Object.entries(change).filter(([key]) => key in columns);
     if (entries.length === 0) return;
-    this.db.prepare(`UPDATE mail_outbox SET ${entries.map(([key]) => `${columns[key]} = ?`).join(', ')} WHERE message_id = ?`).run(...entries.map(([, v]) => v ?? null), messageId);
+    this.outcomes.prepare(`UPDATE mail_outbox SET ${entries.map(([key]) => `${columns[key]} = ?`).join(', ')} WHERE message_id = ?`).run(...entries.map(([, v]) => v ?? null), messageId);
   }
 
   listOutbox(filter: { status?: OutboxStatus; after?: number; limit: number }): Page<OutboxItem & { seq: number }> {
@@ -326,7 +330,7 @@ export class SqliteMailStore implements MailStore {
   }
 
   saveCheckpoint(name: string, position: bigint): void {
-    this.db.prepare('INSERT INTO mail_checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position').run(name, position.toString());
+    this.outcomes.prepare('INSERT INTO mail_checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position').run(name, position.toString());
   }
 
   close(): void {

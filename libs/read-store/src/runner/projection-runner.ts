@@ -9,6 +9,10 @@ import { toProjectedEvent } from './projected-event';
 
 export interface ProjectionRunnerOptions {
   readonly maxBatch?: number;
+  /** How long a busy live batch waits for more events (a few ms of read lag under load for far fewer document writes). */
+  readonly lingerMs?: number;
+  /** How many events make a live batch busy. */
+  readonly lingerFrom?: number;
   /** Told about failures the runner will retry (a broken projection must not fail silently). */
   readonly onError?: (error: unknown) => void;
 }
@@ -132,7 +136,11 @@ export class ProjectionRunner {
     const from = lowest(this.targets.map((t) => t.checkpoint));
     this.publish(from);
     this.subscription = this.events.subscribe({ fromPosition: from });
-    for await (const batch of batched(this.subscription, this.options.maxBatch ?? 2000)) {
+    for await (const batch of batched(this.subscription, {
+      max: this.options.maxBatch ?? 2000,
+      lingerMs: this.options.lingerMs ?? 5,
+      lingerFrom: this.options.lingerFrom ?? 32,
+    })) {
       // Checked before writing: a collection a rebuild switched away from (and dropped) is never written.
       if (await this.targetsChanged()) {
         await this.subscription.close();
