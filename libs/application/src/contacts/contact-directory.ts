@@ -21,6 +21,8 @@ export class ContactDirectory {
 
   async mustAllExist(contactIds: readonly string[]): Promise<void> {
     for (const contactId of new Set(contactIds)) {
+      // A contact, once created, exists for good: one the loader has seen needs no read.
+      if (this.loader.knownToExist(Streams.contact(contactId))) continue;
       const snapshot = await this.loader.load(Streams.contact(contactId), contactDecider);
       if (snapshot.revision === undefined) throw new UnknownReference('unknown-contact', `No contact ${contactId}`);
     }

@@ -155,6 +155,7 @@ export class SqliteMailStore implements MailStore {
    * older checkpoint — and a send is checked against the delivery stream before it happens.
    */
   private readonly outcomes: Database.Database;
+  private readonly statements = new Map<Database.Database, Map<string, Database.Statement>>();
 
   constructor(path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -168,23 +169,31 @@ export class SqliteMailStore implements MailStore {
     this.outcomes.pragma('busy_timeout = 5000');
   }
 
+  /** Prepared once per connection and text: the outbox reactor runs the same few statements per event. */
+  private statement(db: Database.Database, sql: string): Database.Statement {
+    let cache = this.statements.get(db);
+    if (!cache) this.statements.set(db, (cache = new Map()));
+    let statement = cache.get(sql);
+    if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  }
+
   syncState(mailboxId: string): SyncState | undefined {
-    const row = this.db.prepare('SELECT uid_validity, last_uid FROM mail_sync WHERE mailbox_id = ?').get(mailboxId) as { uid_validity: string; last_uid: number } | undefined;
+    const row = this.statement(this.db, 'SELECT uid_validity, last_uid FROM mail_sync WHERE mailbox_id = ?').get(mailboxId) as { uid_validity: string; last_uid: number } | undefined;
     return row ? { uidValidity: row.uid_validity, lastUid: row.last_uid } : undefined;
   }
 
   resetSync(mailboxId: string, uidValidity: string): void {
-    this.db
-      .prepare('INSERT INTO mail_sync (mailbox_id, uid_validity, last_uid, updated_at) VALUES (?, ?, 0, ?) ON CONFLICT(mailbox_id) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = 0, updated_at = excluded.updated_at')
+    this.statement(this.db, 'INSERT INTO mail_sync (mailbox_id, uid_validity, last_uid, updated_at) VALUES (?, ?, 0, ?) ON CONFLICT(mailbox_id) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = 0, updated_at = excluded.updated_at')
       .run(mailboxId, uidValidity, new Date().toISOString());
   }
 
   recordFetched(mailboxId: string, uidValidity: string, fetched: readonly FetchedBlob[], lastUid: number, at: string): Receipt[] {
-    const insert = this.db.prepare(
+    const insert = this.statement(this.db, 
       "INSERT OR IGNORE INTO mail_receipts (mailbox_id, source, uid_validity, uid, blob, size, received_at, status) VALUES (?, 'imap', ?, ?, ?, ?, ?, 'received')",
     );
-    const select = this.db.prepare('SELECT * FROM mail_receipts WHERE id = ?');
-    const sync = this.db.prepare(
+    const select = this.statement(this.db, 'SELECT * FROM mail_receipts WHERE id = ?');
+    const sync = this.statement(this.db, 
       'INSERT INTO mail_sync (mailbox_id, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(mailbox_id) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = max(last_uid, excluded.last_uid), updated_at = excluded.updated_at',
     );
     return this.db.transaction(() => {
@@ -199,19 +208,18 @@ export class SqliteMailStore implements MailStore {
   }
 
   addReceipt(input: { mailboxId: string | null; blob: string; size: number; at: string }): Receipt {
-    const result = this.db
-      .prepare("INSERT INTO mail_receipts (mailbox_id, source, blob, size, received_at, status) VALUES (?, 'api', ?, ?, ?, 'received')")
+    const result = this.statement(this.db, "INSERT INTO mail_receipts (mailbox_id, source, blob, size, received_at, status) VALUES (?, 'api', ?, ?, ?, 'received')")
       .run(input.mailboxId, input.blob, input.size, input.at);
     return this.receipt(Number(result.lastInsertRowid))!;
   }
 
   receipt(id: number): Receipt | undefined {
-    const row = this.db.prepare('SELECT * FROM mail_receipts WHERE id = ?').get(id) as ReceiptRow | undefined;
+    const row = this.statement(this.db, 'SELECT * FROM mail_receipts WHERE id = ?').get(id) as ReceiptRow | undefined;
     return row ? receiptOf(row) : undefined;
   }
 
   unprocessed(limit: number): Receipt[] {
-    return (this.db.prepare("SELECT * FROM mail_receipts WHERE status = 'received' ORDER BY id LIMIT ?").all(limit) as ReceiptRow[]).map(receiptOf);
+    return (this.statement(this.db, "SELECT * FROM mail_receipts WHERE status = 'received' ORDER BY id LIMIT ?").all(limit) as ReceiptRow[]).map(receiptOf);
   }
 
   complete(id: number, outcome: ReceiptOutcome, at: string): Receipt {
@@ -220,7 +228,7 @@ export class SqliteMailStore implements MailStore {
   }
 
   completeMany(items: readonly { id: number; outcome: ReceiptOutcome }[], at: string): void {
-    const update = this.outcomes.prepare(
+    const update = this.statement(this.outcomes, 
       `UPDATE mail_receipts SET status = ?, attempts = attempts + 1, reason_code = ?, reason = ?, request_id = ?, request_number = ?,
          message_id = coalesce(?, message_id), subject = coalesce(?, subject), sender = coalesce(?, sender), processed_at = ? WHERE id = ?`,
     );
@@ -243,7 +251,7 @@ export class SqliteMailStore implements MailStore {
   }
 
   reopen(id: number): Receipt | undefined {
-    this.db.prepare("UPDATE mail_receipts SET status = 'received' WHERE id = ?").run(id);
+    this.statement(this.db, "UPDATE mail_receipts SET status = 'received' WHERE id = ?").run(id);
     return this.receipt(id);
   }
 
@@ -258,18 +266,17 @@ export class SqliteMailStore implements MailStore {
       where.push('mailbox_id = ?');
       params.push(filter.mailboxId);
     }
-    const rows = this.db.prepare(`SELECT * FROM mail_receipts WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...params, filter.limit + 1) as ReceiptRow[];
+    const rows = this.statement(this.db, `SELECT * FROM mail_receipts WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...params, filter.limit + 1) as ReceiptRow[];
     const items = rows.slice(0, filter.limit).map(receiptOf);
     return { items, next: rows.length > filter.limit ? items[items.length - 1]!.id : null };
   }
 
   countReceipts(status: ReceiptStatus): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM mail_receipts WHERE status = ?').get(status) as { n: number }).n;
+    return (this.statement(this.db, 'SELECT count(*) AS n FROM mail_receipts WHERE status = ?').get(status) as { n: number }).n;
   }
 
   queueOutbox(item: Omit<OutboxItem, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt' | 'messageIdHeader'>): boolean {
-    const result = this.outcomes
-      .prepare(
+    const result = this.statement(this.outcomes, 
         "INSERT OR IGNORE INTO mail_outbox (message_id, request_id, kind, automatic, recipients, subject, status, attempts, created_at, position) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
       )
       .run(item.messageId, item.requestId, item.kind, item.automatic ? 1 : 0, JSON.stringify(item.recipients), item.subject, item.createdAt, item.position);
@@ -277,14 +284,13 @@ export class SqliteMailStore implements MailStore {
   }
 
   outboxItem(messageId: string): OutboxItem | undefined {
-    const row = this.db.prepare('SELECT * FROM mail_outbox WHERE message_id = ?').get(messageId) as OutboxRow | undefined;
+    const row = this.statement(this.db, 'SELECT * FROM mail_outbox WHERE message_id = ?').get(messageId) as OutboxRow | undefined;
     return row ? outboxOf(row) : undefined;
   }
 
   dueOutbox(now: string, limit: number): OutboxItem[] {
     return (
-      this.db
-        .prepare("SELECT * FROM mail_outbox WHERE (status = 'pending' OR (status = 'failed' AND next_attempt_at IS NOT NULL)) AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY seq LIMIT ?")
+      this.statement(this.db, "SELECT * FROM mail_outbox WHERE (status = 'pending' OR (status = 'failed' AND next_attempt_at IS NOT NULL)) AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY seq LIMIT ?")
         .all(now, limit) as OutboxRow[]
     ).map(outboxOf);
   }
@@ -300,14 +306,14 @@ export class SqliteMailStore implements MailStore {
     };
     const entries = Object.entries(change).filter(([key]) => key in columns);
     if (entries.length === 0) return;
-    this.outcomes.prepare(`UPDATE mail_outbox SET ${entries.map(([key]) => `${columns[key]} = ?`).join(', ')} WHERE message_id = ?`).run(...entries.map(([, v]) => v ?? null), messageId);
+    this.statement(this.outcomes, `UPDATE mail_outbox SET ${entries.map(([key]) => `${columns[key]} = ?`).join(', ')} WHERE message_id = ?`).run(...entries.map(([, v]) => v ?? null), messageId);
   }
 
   listOutbox(filter: { status?: OutboxStatus; after?: number; limit: number }): Page<OutboxItem & { seq: number }> {
     const rows = (
       filter.status
-        ? this.db.prepare('SELECT * FROM mail_outbox WHERE seq > ? AND status = ? ORDER BY seq LIMIT ?').all(filter.after ?? 0, filter.status, filter.limit + 1)
-        : this.db.prepare('SELECT * FROM mail_outbox WHERE seq > ? ORDER BY seq LIMIT ?').all(filter.after ?? 0, filter.limit + 1)
+        ? this.statement(this.db, 'SELECT * FROM mail_outbox WHERE seq > ? AND status = ? ORDER BY seq LIMIT ?').all(filter.after ?? 0, filter.status, filter.limit + 1)
+        : this.statement(this.db, 'SELECT * FROM mail_outbox WHERE seq > ? ORDER BY seq LIMIT ?').all(filter.after ?? 0, filter.limit + 1)
     ) as OutboxRow[];
     const items = rows.slice(0, filter.limit).map(outboxOf);
     return { items, next: rows.length > filter.limit ? items[items.length - 1]!.seq : null };
@@ -315,22 +321,22 @@ export class SqliteMailStore implements MailStore {
 
   takeAutoReplySlot(recipient: string, messageId: string, now: string, windowStart: string, limit: number): boolean {
     return this.db.transaction(() => {
-      const taken = this.db.prepare('SELECT 1 FROM mail_auto_replies WHERE recipient = ? AND message_id = ?').get(recipient, messageId);
+      const taken = this.statement(this.db, 'SELECT 1 FROM mail_auto_replies WHERE recipient = ? AND message_id = ?').get(recipient, messageId);
       if (taken) return true;
-      const { n } = this.db.prepare('SELECT count(*) AS n FROM mail_auto_replies WHERE recipient = ? AND sent_at > ?').get(recipient, windowStart) as { n: number };
+      const { n } = this.statement(this.db, 'SELECT count(*) AS n FROM mail_auto_replies WHERE recipient = ? AND sent_at > ?').get(recipient, windowStart) as { n: number };
       if (n >= limit) return false;
-      this.db.prepare('INSERT INTO mail_auto_replies (recipient, message_id, sent_at) VALUES (?, ?, ?)').run(recipient, messageId, now);
+      this.statement(this.db, 'INSERT INTO mail_auto_replies (recipient, message_id, sent_at) VALUES (?, ?, ?)').run(recipient, messageId, now);
       return true;
     }).immediate();
   }
 
   checkpoint(name: string): bigint | undefined {
-    const row = this.db.prepare('SELECT position FROM mail_checkpoints WHERE name = ?').get(name) as { position: string } | undefined;
+    const row = this.statement(this.db, 'SELECT position FROM mail_checkpoints WHERE name = ?').get(name) as { position: string } | undefined;
     return row ? BigInt(row.position) : undefined;
   }
 
   saveCheckpoint(name: string, position: bigint): void {
-    this.outcomes.prepare('INSERT INTO mail_checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position').run(name, position.toString());
+    this.statement(this.outcomes, 'INSERT INTO mail_checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position').run(name, position.toString());
   }
 
   close(): void {
