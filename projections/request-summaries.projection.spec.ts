@@ -58,6 +58,7 @@ describe('request-summaries', () => {
       contactIds: ['petra'],
       deadline: T(480),
       queueDeadline: T(480),
+      _deadlineDay: T(480).slice(0, 10),
       postponedUntil: null,
       createdAt: T(0),
       updatedAt: T(0),
@@ -208,6 +209,11 @@ describe('request-summaries', () => {
         queueDeadline: NO_DEADLINE,
       }));
 
+    it('keeps the UTC day of its deadline for the deadline-passed count, none without a deadline', () => {
+      expect(summaryOf([...phonedIn, at(10, priorityChanged())])._deadlineDay).toBe(T(60).slice(0, 10));
+      expect(summaryOf([...phonedIn, at(10, priorityChanged({ priorityId: 'someday', deadline: null }))])._deadlineDay).toBeNull();
+    });
+
     it('queues by its deadline', () =>
       expect(summaryOf([...phonedIn, at(10, priorityChanged())])).toMatchObject({ queueDeadline: T(60) }));
 
@@ -332,6 +338,7 @@ describe('request-summaries', () => {
           { name: 'by_base_owner_category', fields: ['baseStatus', 'ownerId', 'categoryId'] },
           { name: 'by_base_status_category', fields: ['baseStatus', 'statusId', 'categoryId'] },
           { name: 'by_tag_base_category', fields: ['tags', 'baseStatus', 'categoryId'] },
+          { name: 'by_base_deadline_day_category', fields: ['baseStatus', '_deadlineDay', 'categoryId'] },
         ]),
       ));
 

@@ -26,6 +26,11 @@ export const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
 export interface RequestSummary extends RequestCore, RequestTimes, MessageFacts, Projected {
   /** The deadline, or NO_DEADLINE: what the queue is ordered by ("closest deadlines first", none last). */
   readonly queueDeadline: string;
+  /**
+   * The UTC day of the deadline (deadlines are UTC ISO strings), for the deadline-passed count: whole days from a
+   * counter, only today's by an index range. Not for display.
+   */
+  readonly _deadlineDay: string | null;
   /** Bookkeeping behind the counts (which messages are here, which are flagged since when); not for display. */
   readonly _ledger: readonly LedgerEntry[];
 }
@@ -35,8 +40,8 @@ const foldFields = foldRequestFields(REQUEST_CORE_KEYS);
 
 export const requestSummaries = projection<RequestSummary>({
   name: 'request-summaries',
-  // v2: queueDeadline (requests without a deadline go to the end of the queue).
-  version: 2,
+  // v2: queueDeadline (requests without a deadline go to the end of the queue). v3: _deadlineDay and its counter.
+  version: 3,
   handles: REQUEST_EVENT_TYPES,
   id: (e) => stringField(e, 'requestId'),
   // What an event changes, and nothing else: the request fields through the write side's fold only
@@ -65,6 +70,7 @@ export const requestSummaries = projection<RequestSummary>({
       contactIds: core.contactIds,
       deadline: core.deadline,
       queueDeadline: core.deadline ?? NO_DEADLINE,
+      _deadlineDay: core.deadline === null ? null : core.deadline.slice(0, 10),
       postponedUntil: core.postponedUntil,
       createdAt: core.createdAt,
       updatedAt: at,
@@ -107,5 +113,7 @@ export const requestSummaries = projection<RequestSummary>({
     { name: 'by_base_owner_category', fields: ['baseStatus', 'ownerId', 'categoryId'] },
     { name: 'by_base_status_category', fields: ['baseStatus', 'statusId', 'categoryId'] },
     { name: 'by_tag_base_category', fields: ['tags', 'baseStatus', 'categoryId'] },
+    // Deadline passed: open requests per deadline day (and category), summed over the days before today.
+    { name: 'by_base_deadline_day_category', fields: ['baseStatus', '_deadlineDay', 'categoryId'] },
   ],
 });

@@ -1,5 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const percentile = (sortedMs: readonly number[], p: number): number =>
@@ -15,9 +16,18 @@ export const machine = (): string => {
   return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}`;
 };
 
+/** The commit measured, so a figure can be traced to the code that made it ("+ changes" when the tree is dirty). */
+export const revision = (): string => {
+  const cwd = resolve(__dirname, '../../..');
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' });
+  if (head.status !== 0) return 'commit unknown (not a git checkout)';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8' }).stdout.trim() !== '';
+  return `commit ${head.stdout.trim()}${dirty ? ' + uncommitted changes' : ''}`;
+};
+
 /** Appends a dated section to BENCHMARKS.md at the repository root. */
 export const record = (title: string, lines: string[]): void => {
   const file = resolve(__dirname, '../../../BENCHMARKS.md');
   if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n\nFigures written by the scripts in `bench/`; each section says the machine and the date it ran.\n');
-  appendFileSync(file, `\n## ${title} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n\nMachine: ${machine()}\n\n${lines.join('\n')}\n`);
+  appendFileSync(file, `\n## ${title} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n\nMachine: ${machine()}; ${revision()}\n\n${lines.join('\n')}\n`);
 };

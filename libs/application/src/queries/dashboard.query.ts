@@ -2,6 +2,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { Actor } from '@helpdesk/domain';
 import type { Filter } from '@helpdesk/read-store';
 import { CategoryAccess } from './category-access';
+import { countDeadlinePassed } from './deadline-passed';
 import { ReadModels } from './read-models';
 
 export interface Dashboard {
@@ -38,7 +39,7 @@ export class DashboardHandler implements IQueryHandler<DashboardQuery, Dashboard
     const documents = this.models.documents;
     const [myOpen, deadlinePassed, unassigned, unresolved, openPerAgent, openPerStatus] = await Promise.all([
       documents.count(collection, scoped({ ownerId: actor.id, baseStatus: 'open' })),
-      documents.count(collection, scoped({ baseStatus: 'open', deadline: { lt: now.toISOString() } })),
+      countDeadlinePassed(documents, collection, now, visible ? { categoryId: { in: visible } } : {}),
       documents.count(collection, scoped({ ownerId: null, baseStatus: 'open' })),
       documents.count(collection, scoped({ baseStatus: { in: ['open', 'postponed'] } })),
       documents.countBy(collection, 'ownerId', scoped({ baseStatus: 'open' })),

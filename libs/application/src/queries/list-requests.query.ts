@@ -3,6 +3,7 @@ import type { Actor, BaseStatus } from '@helpdesk/domain';
 import type { Filter, SortKey } from '@helpdesk/read-store';
 import { InvalidQuery } from '../errors';
 import { CategoryAccess } from './category-access';
+import { countDeadlinePassed, isDeadlinePassedFilter } from './deadline-passed';
 import { LISTED, publicView, type ContactDocument, type FavouritesDocument, type RequestSummary } from './read-model.types';
 import { ReadModels } from './read-models';
 
@@ -101,10 +102,11 @@ export class ListRequestsHandler implements IQueryHandler<ListRequestsQuery, Req
 
     const collection = await this.models.collection('request-summaries');
     const documents = this.models.documents;
-    const [page, count] = await Promise.all([
-      documents.find<RequestSummary>(collection, { filter, sort, limit: params.limit, cursor: params.cursor }),
-      documents.count(collection, filter),
-    ]);
+    const counted =
+      view === 'deadline-passed' && isDeadlinePassedFilter(filter)
+        ? countDeadlinePassed(documents, collection, params.now, filter['categoryId'] === undefined ? {} : { categoryId: filter['categoryId'] })
+        : documents.count(collection, filter);
+    const [page, count] = await Promise.all([documents.find<RequestSummary>(collection, { filter, sort, limit: params.limit, cursor: params.cursor }), counted]);
     return { items: page.items.map(publicView), count, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 

@@ -191,7 +191,8 @@ describe('SqliteDocumentStore on a file', () => {
       expect(store.explainCount(tickets, { status: 'open', ownerId: 'agent-1' }).join()).toContain('COVERING INDEX');
       expectIndexed(store.explainCountBy(tickets, 'status', { ownerId: 'agent-2' }));
       expect(store.explainCountBy(tickets, 'tags')).toEqual(['SCAN k']);
-      expectIndexed(store.explainSearch(tickets, 'printers', { filter: { status: 'open' }, limit: 5 }), { sorts: true });
+      // The FTS index is walked newest first and cut at the cap: no sort, and documents read by rowid.
+      expectIndexed(store.explainSearch(tickets, 'printers', { filter: { status: 'open' }, limit: 5 }));
     });
   });
 
@@ -292,6 +293,58 @@ describe('SqliteDocumentStore on a file', () => {
       const fts = sqlName.text(tickets);
       expect(() => raw(path).prepare(`INSERT INTO ${fts} (${fts}, rank) VALUES ('integrity-check', 1)`).run()).not.toThrow();
       await expect(store.search(tickets, 'changed', { limit: 100 })).resolves.toMatchObject({ items: { length: 10 } });
+    });
+
+    it('ranks the newest matches only, up to its cap, and pages through exactly those', async () => {
+      const store = open({ path: aDatabaseFile(), searchCandidates: 3 });
+      await store.ensureCollection({ name: 'notes', indexes: [], text: { fields: ['title', 'text'] } });
+      // Created oldest first; the oldest have the best matches (the word in the title, twice).
+      const notes = Array.from({ length: 5 }, (_, i) => ({ id: `n${i}`, title: i < 2 ? 'printer printer' : 'other', text: 'printer' }));
+      for (const note of notes) await put(store, 'notes', [note]);
+      // An update keeps a document's place: n4 stays the newest even after n0 is rewritten.
+      await put(store, 'notes', [{ ...notes[0]!, text: 'printer again' }]);
+
+      const first = await store.search<{ id: string }>('notes', 'printer', { limit: 2 });
+      expect(first.items.map((h) => h.document.id)).toEqual(['n2', 'n3']);
+      const second = await store.search<{ id: string }>('notes', 'printer', { limit: 2, cursor: first.nextCursor });
+      expect(second.items.map((h) => h.document.id)).toEqual(['n4']);
+      expect(second.nextCursor).toBeUndefined();
+
+      const uncapped = open({ path: aDatabaseFile(), searchCandidates: 100 });
+      await uncapped.ensureCollection({ name: 'notes', indexes: [], text: { fields: ['title', 'text'] } });
+      await put(uncapped, 'notes', notes);
+      const all = await uncapped.search<{ id: string }>('notes', 'printer', { limit: 10 });
+      expect(all.items.map((h) => h.document.id)).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
+      expect(all.items[0]!.score).toBeGreaterThan(all.items[2]!.score);
+    });
+
+    it('takes the last term as a whole word when that alone fills the candidates, else as a prefix', async () => {
+      const notes = [
+        { id: 'n0', title: 'print queue' },
+        { id: 'n1', title: 'print again' },
+        { id: 'n2', title: 'printer jam' },
+      ];
+      const capped = open({ path: aDatabaseFile(), searchCandidates: 2 });
+      await capped.ensureCollection({ name: 'notes', indexes: [], text: { fields: ['title'] } });
+      for (const note of notes) await put(capped, 'notes', [note]);
+      const ids = async (store: SqliteDocumentStore, query: string) =>
+        (await store.search<{ id: string }>('notes', query, { limit: 10 })).items.map((h) => h.document.id).sort();
+      expect(await ids(capped, 'print')).toEqual(['n0', 'n1']);
+      expect(await ids(capped, 'prin')).toEqual(['n1', 'n2']);
+
+      const roomy = open({ path: aDatabaseFile(), searchCandidates: 3 });
+      await roomy.ensureCollection({ name: 'notes', indexes: [], text: { fields: ['title'] } });
+      for (const note of notes) await put(roomy, 'notes', [note]);
+      expect(await ids(roomy, 'print')).toEqual(['n0', 'n1', 'n2']);
+    });
+
+    it('caps after the filter: the newest matches that pass it', async () => {
+      const store = open({ path: aDatabaseFile(), searchCandidates: 2 });
+      const docs = Array.from({ length: 6 }, (_, i) => aTicket({ subject: `Printer ${i}`, status: i % 2 === 0 ? 'open' : 'closed' }));
+      await store.ensureCollection(ticketsIn(tickets));
+      for (const doc of docs) await put(store, tickets, [doc]);
+      const hits = await store.search<Ticket>(tickets, 'printer', { limit: 10, filter: { status: 'open' } });
+      expect(hits.items.map((h) => h.document.subject).sort()).toEqual(['Printer 2', 'Printer 4']);
     });
 
     it('indexes the documents already there when text fields are added or changed', async () => {

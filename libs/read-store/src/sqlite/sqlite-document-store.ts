@@ -27,7 +27,8 @@ import {
 import { planCount, planCountBy, planFind, PlannedQuery } from './query-planner';
 import { openReadStoreDatabase, SqliteSynchronous, StatementCache } from './read-store-database';
 import { assertName, scalarOfKey, sqlName } from './sql-names';
-import { planSearch } from './text-search';
+import { planSearch, SEARCH_CANDIDATES } from './text-search';
+import { rankCandidates, snippetOf, type CandidateRow } from './search-ranking';
 
 export interface SqliteDocumentStoreOptions {
   /** Database file (not the event store's); its folder is created if missing. */
@@ -63,6 +64,8 @@ export interface SqliteDocumentStoreOptions {
    * call: default true. False: on the writer connection, like `transaction`.
    */
   readonly backgroundWrites?: boolean;
+  /** How many of the newest matches a search ranks (search-ranking.ts). Default SEARCH_CANDIDATES (200). */
+  readonly searchCandidates?: number;
 }
 
 /** The most documents a page returns, whatever `limit` asks. */
@@ -77,13 +80,6 @@ interface DocumentRow {
   readonly id: string;
   readonly doc: string;
   readonly [key: string]: unknown;
-}
-
-interface HitRow {
-  readonly id: string;
-  readonly doc: string;
-  readonly rid: number;
-  readonly score: number;
 }
 
 /**
@@ -111,6 +107,7 @@ export class SqliteDocumentStore implements DocumentStore {
   private readonly reads: StatementCache;
   private readonly sql: Record<'begin' | 'commit' | 'rollback' | 'writerSchema' | 'readerSchema', Database.Statement>;
   private readonly limits: { maxPendingWrites: number; maxPendingBytes: number };
+  private readonly searchCandidates: number;
   private catalog: Map<string, CollectionInfo>;
   /** The schema version the cached catalog was read at. */
   private catalogVersion: number;
@@ -150,6 +147,7 @@ export class SqliteDocumentStore implements DocumentStore {
       writerSchema: writer.prepare('PRAGMA schema_version').pluck(),
       readerSchema: reader.prepare('PRAGMA schema_version').pluck(),
     };
+    this.searchCandidates = options.searchCandidates ?? SEARCH_CANDIDATES;
     this.limits = {
       maxPendingWrites: options.maxPendingWrites ?? 20_000,
       maxPendingBytes: options.maxPendingBytes ?? 32 * 1024 * 1024,
@@ -264,30 +262,36 @@ export class SqliteDocumentStore implements DocumentStore {
     return counts;
   }
 
+  /**
+   * Best first among the newest SEARCH_CANDIDATES matches (search-ranking.ts says why): they are ranked here and
+   * paged by (score, rowid), then only the page's documents are read. The last term is a prefix (search as you
+   * type) unless, as a whole word, it already fills the candidates (text-search.ts: exactCandidates).
+   */
   async search<T>(collection: string, query: string, options: SearchOptions): Promise<Page<SearchHit<T>>> {
     const info = this.queried(collection);
     const limit = pageLimit(options?.limit, MAX_PAGE);
-    const plan = planSearch(info, query, options.filter);
+    const plan = planSearch(info, query, options.filter, this.searchCandidates);
     if (plan === undefined) return { items: [] };
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, plan.shape, 2, 'number');
-    const { sql, params } = plan.build(after, limit + 1);
-    const rows = this.reads.get(sql).all(...params) as HitRow[];
-    const page = rows.length > limit ? rows.slice(0, limit) : rows;
-    const snippets = new Map(
-      page.length === 0
-        ? []
-        : (this.reads.get(plan.snippets).all(plan.match, JSON.stringify(page.map((r) => r.rid))) as {
-            rid: number;
-            snippet: string | null;
-          }[]).map((s) => [s.rid, s.snippet ?? '']),
+    const candidates = (query: PlannedQuery) => this.reads.get(query.sql).all(...query.params) as CandidateRow[];
+    let rows = candidates(plan.exactCandidates);
+    if (rows.length < this.searchCandidates) rows = candidates(plan.candidates);
+    const ranked = rankCandidates(rows, plan.fields);
+    const from = after === undefined ? 0 : ranked.findIndex((r) => r.score < Number(after[0]) || (r.score === Number(after[0]) && r.rid > Number(after[1])));
+    const page = from < 0 ? [] : ranked.slice(from, from + limit);
+    const documents = new Map(
+      (this.reads.get(`SELECT rowid AS rid, doc FROM ${sqlName.documents(collection)} WHERE rowid IN (SELECT value FROM json_each(?))`).all(JSON.stringify(page.map((r) => r.rid))) as {
+        rid: number;
+        doc: string;
+      }[]).map((d) => [d.rid, d.doc]),
     );
-    const items = page.map((r) => ({
-      document: JSON.parse(r.doc) as T,
-      score: r.score,
-      snippet: snippets.get(r.rid) ?? '',
-    }));
-    if (rows.length <= limit) return { items };
-    const last = page[page.length - 1];
+    // A document deleted between the two reads (each sees the latest commit) is left out of the page.
+    const items = page.flatMap((r) => {
+      const doc = documents.get(r.rid);
+      return doc === undefined ? [] : [{ document: JSON.parse(doc) as T, score: r.score, snippet: snippetOf(r.marked) }];
+    });
+    if (from < 0 || from + limit >= ranked.length) return { items };
+    const last = page[page.length - 1]!;
     return { items, nextCursor: encodeCursor(plan.shape, [last.score, last.rid]) };
   }
 
@@ -389,10 +393,8 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   explainSearch(collection: string, query: string, options: SearchOptions): string[] {
-    const plan = planSearch(this.queried(collection), query, options.filter);
-    if (!plan) return [];
-    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, plan.shape, 2, 'number');
-    return this.explain(plan.build(after, pageLimit(options.limit, MAX_PAGE) + 1));
+    const plan = planSearch(this.queried(collection), query, options.filter, this.searchCandidates);
+    return plan ? this.explain(plan.candidates) : [];
   }
 
   private findQuery(collection: string, options: FindOptions) {
