@@ -29,7 +29,7 @@ import {
 import { agentDecider, categoryDecider, requestDecider, type Actor, type Catalog, type CommandMetadata, type RequestCommand, type RequestEvent, type RequestState } from '@helpdesk/domain';
 import { EVENT_STORE, type EventStore, type StreamWrite } from '@helpdesk/event-store';
 import { allProjections } from '@helpdesk/projections';
-import { DOCUMENT_STORE, ProjectionRebuilder, SqliteDocumentStore, type DocumentStore } from '@helpdesk/read-store';
+import { DOCUMENT_STORE, ProjectionRebuilder, ProjectionRegistry, SqliteDocumentStore, type DocumentStore } from '@helpdesk/read-store';
 import { loadConfig } from '@helpdesk/infrastructure';
 import { ServerModule } from '../apps/server/src/server.module';
 import { personName, rng, sentence, vocabulary } from './support/corpus';
@@ -228,9 +228,12 @@ const main = async () => {
   await scratch.close();
   rmSync(scratchPath, { force: true });
 
-  // 3. The live read store from the whole log (skipped with --reuse when it is already there).
+  // 3. The live read store from the whole log (skipped with --reuse when it is there, at the projections' versions).
   const documents = app.get<DocumentStore>(DOCUMENT_STORE);
-  if (!REUSE || (await documents.count('_projections')) === 0) {
+  const registry = new ProjectionRegistry(documents);
+  await registry.init();
+  const current = async () => (await Promise.all(allProjections.map(async (p) => (await registry.entry(p.name))?.version === p.version))).every(Boolean);
+  if (!REUSE || !(await current())) {
     began = performance.now();
     await new ProjectionRebuilder(store, documents).rebuild(allProjections, {
       onProgress: (p) => process.stdout.write(`\r  building read store: ${p.applied.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} at ${Math.round(p.eventsPerSecond).toLocaleString('en-US')} ev/s  `),

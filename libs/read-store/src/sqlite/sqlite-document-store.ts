@@ -274,18 +274,21 @@ export class SqliteDocumentStore implements DocumentStore {
     if (plan === undefined) return { items: [] };
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, plan.shape, 2, 'number');
     const candidates = (query: PlannedQuery) => this.reads.get(query.sql).all(...query.params) as CandidateRow[];
-    let rows = candidates(plan.exactCandidates);
-    if (rows.length < this.searchCandidates) rows = candidates(plan.candidates);
-    const ranked = rankCandidates(rows, plan.fields);
-    const from = after === undefined ? 0 : ranked.findIndex((r) => r.score < Number(after[0]) || (r.score === Number(after[0]) && r.rid > Number(after[1])));
-    const page = from < 0 ? [] : ranked.slice(from, from + limit);
-    const documents = new Map(
-      (this.reads.get(`SELECT rowid AS rid, doc FROM ${sqlName.documents(collection)} WHERE rowid IN (SELECT value FROM json_each(?))`).all(JSON.stringify(page.map((r) => r.rid))) as {
-        rid: number;
-        doc: string;
-      }[]).map((d) => [d.rid, d.doc]),
-    );
-    // A document deleted between the two reads (each sees the latest commit) is left out of the page.
+    // One read transaction: the candidates and their documents come from the same snapshot of the file.
+    const { ranked, from, page, documents } = this.reader.transaction(() => {
+      let rows = candidates(plan.exactCandidates);
+      if (rows.length < this.searchCandidates) rows = candidates(plan.candidates);
+      const ranked = rankCandidates(rows, plan.fields);
+      const from = after === undefined ? 0 : ranked.findIndex((r) => r.score < Number(after[0]) || (r.score === Number(after[0]) && r.rid > Number(after[1])));
+      const page = from < 0 ? [] : ranked.slice(from, from + limit);
+      const documents = new Map(
+        (this.reads.get(`SELECT rowid AS rid, doc FROM ${sqlName.documents(collection)} WHERE rowid IN (SELECT value FROM json_each(?))`).all(JSON.stringify(page.map((r) => r.rid))) as {
+          rid: number;
+          doc: string;
+        }[]).map((d) => [d.rid, d.doc]),
+      );
+      return { ranked, from, page, documents };
+    })();
     const items = page.flatMap((r) => {
       const doc = documents.get(r.rid);
       return doc === undefined ? [] : [{ document: JSON.parse(doc) as T, score: r.score, snippet: snippetOf(r.marked) }];
