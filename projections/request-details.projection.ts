@@ -157,9 +157,15 @@ const withFlagTimes = (m: MessageState, doc: RequestDetails | null, event: Reque
  * The snapshot's own fields (what evolveRequest keeps and what travels with split and merge) and the
  * flag times. Written out rather than spread: a spread with more fields after it is several times
  * slower, and this runs for every message a request gets. Mail facts only where the message has them
- * (its inbound HTML is sanitised before it is ever stored).
+ * (its inbound HTML is sanitised before it is ever stored) and files only where it has them.
  */
-const detailedMessage = (m: MessageState, flaggedAt: string | null, flaggedBy: string | null): DetailedMessage =>
+const detailedMessage = (m: MessageState, flaggedAt: string | null, flaggedBy: string | null): DetailedMessage => {
+  const detailed = withoutAttachments(m, flaggedAt, flaggedBy);
+  // Files sent with a reply (the few messages that have them).
+  return m.attachments === undefined ? detailed : { ...detailed, attachments: m.attachments };
+};
+
+const withoutAttachments = (m: MessageState, flaggedAt: string | null, flaggedBy: string | null): DetailedMessage =>
   m.email === undefined
     ? {
         messageId: m.messageId,

@@ -276,6 +276,7 @@ describe('agents and authentication over HTTP', () => {
         'GET /api/mail/signature',
         'PUT /api/mail/signature',
         'GET /api/mail/blobs/{hash}',
+        'POST /api/mail/attachments',
       ];
       expect([...listed].sort()).toEqual([...expected].sort());
       expect(response.body.components.securitySchemes).toEqual(expect.objectContaining({ bearer: expect.objectContaining({ scheme: 'bearer' }) }));
@@ -297,6 +298,8 @@ describe('agents and authentication over HTTP', () => {
         expectProblem(await reader.client.put(`/api/me/favourites/${request.id}`), 403, 'forbidden');
         expectProblem(await reader.client.post('/api/contacts', { name: 'x' }), 403, 'forbidden');
         expectProblem(await reader.client.post('/api/companies', { name: 'x' }), 403, 'forbidden');
+        const upload = await reader.client.request('POST', '/api/mail/attachments?filename=a.txt&contentType=text/plain', { raw: 'file', headers: { 'content-type': 'application/octet-stream' } });
+        expectProblem(upload, 403, 'forbidden');
       }
       expect(await revisionOf(e2e.store, requestStream(request.id))).toBe(1);
     });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createContact, createRequest, eventTypes, events, expectStatus, openEventStore, requestStream, waitFor } from '../support/e2e-harness';
+import { createHash } from 'node:crypto';
+import { createContact, createRequest, eventTypes, events, expectProblem, expectStatus, openEventStore, requestStream, waitFor } from '../support/e2e-harness';
 import { httpClient } from '../support/http-client';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
@@ -15,7 +16,7 @@ describe('outbox: retries with backoff, failures stay visible', () => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    server = await startServerProcess({ env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_TLS: 'none', MAIL_SEND_BACKOFF_SECONDS: '1', MAIL_SEND_MAX_ATTEMPTS: '4' } });
+    server = await startServerProcess({ env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_TLS: 'none', MAIL_SEND_BACKOFF_SECONDS: '1', MAIL_SEND_MAX_ATTEMPTS: '4', MAIL_MAX_ATTACHMENT_BYTES: '65536' } });
     store = openEventStore(server.dataDir);
     expectStatus(await admin().post('/api/mail/mailboxes', { name: 'Support', address: 'support@helpdesk.test' }), 201);
   });
@@ -67,6 +68,57 @@ describe('outbox: retries with backoff, failures stay visible', () => {
     expectStatus(retried, 200);
     await waitFor(async () => ((await admin().get('/api/mail/outbox?status=sent')).body.items.length === 2 ? true : undefined), 20_000, 'the retried send');
     expect(await eventTypes(store, `delivery-${request.id}`)).toEqual(['EmailSendFailed', 'EmailSent']);
+  }, 60_000);
+
+  it('sends the files an agent uploaded with the reply, byte for byte; unknown and oversized uploads are refused', async () => {
+    const upload = (bytes: Buffer, query: string) =>
+      fetch(`${server.url}/api/mail/attachments?${query}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/octet-stream' },
+        body: bytes,
+      });
+    // Every byte value, so a text conversion anywhere on the way would show.
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 256))]);
+    const uploaded = await upload(pdf, 'filename=invoice-1042.pdf&contentType=application/pdf');
+    expect(uploaded.status).toBe(201);
+    const ref = (await uploaded.json()) as { blob: string; filename: string; contentType: string; size: number };
+    expect(ref).toEqual({ blob: createHash('sha256').update(pdf).digest('hex'), filename: 'invoice-1042.pdf', contentType: 'application/pdf', size: pdf.length });
+
+    const contact = await createContact(admin(), { name: 'Fay', emails: ['fay@customer.example'] });
+    const request = await createRequest(admin(), store, { contactIds: [contact], channel: 'phone' });
+    const before = sink.received.length;
+    const replied = await admin().post(`/api/requests/${request.id}/replies`, {
+      body: 'The corrected invoice is attached.',
+      attachments: [{ blob: ref.blob, filename: ref.filename, contentType: ref.contentType }],
+    });
+    expectStatus(replied, 200);
+    const mail = await waitFor(async () => sink.received.slice(before).find((m) => m.to && JSON.stringify(m.to).includes('fay@customer.example')), 20_000, 'the reply');
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['invoice-1042.pdf', 'application/pdf']]);
+    expect(Buffer.compare(mail.attachments[0]!.content, pdf)).toBe(0);
+    expect(mail.text).toContain('The corrected invoice is attached.');
+
+    // The event and the request view name the file (its size measured from the upload, not taken from the caller).
+    const added = (await events(store, requestStream(request.id))).find((e) => e.type === 'ReplyAdded')!;
+    expect(added.data.attachments).toEqual([{ blob: ref.blob, filename: 'invoice-1042.pdf', contentType: 'application/pdf', size: pdf.length, contentId: null, inline: false }]);
+    const view = await admin().get(`/api/requests/${request.id}`, { 'x-min-position': String(replied.body.position) });
+    expectStatus(view, 200);
+    expect(view.body.messages.find((m: { kind: string }) => m.kind === 'reply').attachments).toEqual([expect.objectContaining({ blob: ref.blob, filename: 'invoice-1042.pdf' })]);
+
+    // Forwarding the request takes the reply's file along.
+    const sentSoFar = sink.received.length;
+    expectStatus(await admin().post(`/api/requests/${request.id}/forwards`, { to: ['expert@supplier.example'], note: 'Can you check this invoice?' }), 200);
+    const forwardedMail = await waitFor(async () => sink.received.slice(sentSoFar).find((m) => JSON.stringify(m.to).includes('expert@supplier.example')), 20_000, 'the forward');
+    expect(forwardedMail.attachments.map((a) => a.filename)).toEqual(['invoice-1042.pdf']);
+    expect(Buffer.compare(forwardedMail.attachments[0]!.content, pdf)).toBe(0);
+
+    // A file that was never uploaded, a reference that is not one, a file over MAIL_MAX_ATTACHMENT_BYTES: nothing is written.
+    const unknown = await admin().post(`/api/requests/${request.id}/replies`, { body: 'x', attachments: [{ blob: 'b'.repeat(64), filename: 'a.txt', contentType: 'text/plain' }] });
+    expect(expectProblem(unknown, 422, 'unknown-attachment').detail).toContain('upload it first');
+    expectProblem(await admin().post(`/api/requests/${request.id}/replies`, { body: 'x', attachments: [{ blob: '../../etc/passwd', filename: 'a', contentType: 'text/plain' }] }), 400);
+    const tooBig = await upload(Buffer.alloc(65537, 1), 'filename=big.bin&contentType=application/octet-stream');
+    expect(tooBig.status).toBe(413);
+    expect(((await tooBig.json()) as { detail: string }).detail).toContain('at most 65536 bytes');
+    expect(await eventTypes(store, requestStream(request.id))).toEqual(['RequestCreated', 'CustomerMessageAdded', 'ReplyAdded', 'RequestForwarded']);
   }, 60_000);
 
   it('writes .eml files to DATA_DIR/outbox when no SMTP server is configured (the embedded default)', async () => {

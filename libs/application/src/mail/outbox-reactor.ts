@@ -4,6 +4,7 @@ import {
   messageIdClaimDecider,
   signatureDecider,
   SYSTEM_ACTOR,
+  type AttachmentRef,
   type DeliveryCommand,
   type DeliveryState,
   type ExistingRequest,
@@ -314,6 +315,7 @@ export class OutboxReactor implements BeforeApplicationShutdown {
     } else {
       subject = message.kind === 'automatic' ? (item.subject ?? replySubject(threadSubject, request.number)) : replySubject(threadSubject, request.number);
       text = message.kind === 'automatic' ? body : sign(body);
+      attachments = await this.files(message.attachments ?? []);
       const parent = [...before].reverse().find((m) => m.email?.direction === 'inbound' && m.kind === 'customer') ?? [...before].reverse().find((m) => m.email?.direction === 'inbound');
       // Our earlier mail on this thread (not forwards: those went to someone else), as it was sent.
       const sentBefore = before
@@ -355,14 +357,23 @@ export class OutboxReactor implements BeforeApplicationShutdown {
     return request.messages.filter((m) => ids.includes(m.messageId));
   }
 
+  /** What forwarded messages carried: the files of the mail they came as, and those sent with replies. */
   private async attachmentsOf(messages: readonly MessageState[]): Promise<OutboundMail['attachments']> {
+    const refs = messages.flatMap((m) => [...(m.email?.direction === 'inbound' ? m.email.attachments : []), ...(m.attachments ?? [])]);
+    return this.files(refs);
+  }
+
+  /**
+   * The bytes of the files. A reply's uploads were checked when it was accepted and blobs are never deleted,
+   * so a missing one means a damaged store: the send fails (and is retried, and shows in the outbox) rather
+   * than going out without it.
+   */
+  private async files(refs: readonly AttachmentRef[]): Promise<OutboundMail['attachments']> {
     const out: { filename: string; contentType: string; content: Buffer; cid?: string }[] = [];
-    for (const m of messages) {
-      if (m.email?.direction !== 'inbound') continue;
-      for (const a of m.email.attachments) {
-        const content = await this.blobs.get(a.blob);
-        if (content) out.push({ filename: a.filename, contentType: a.contentType, content, ...(a.contentId ? { cid: a.contentId } : {}) });
-      }
+    for (const a of refs) {
+      const content = await this.blobs.get(a.blob);
+      if (!content) throw new Error(`Attachment ${a.filename} (${a.blob}) is missing from the blob store`);
+      out.push({ filename: a.filename, contentType: a.contentType, content, ...(a.contentId ? { cid: a.contentId } : {}) });
     }
     return out;
   }

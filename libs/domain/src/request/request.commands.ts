@@ -1,5 +1,5 @@
 import type { Command, Channel } from '../shared/message';
-import type { AutoReplyDraft, InboundEmailFacts } from './request.email';
+import type { AttachmentRef, AutoReplyDraft, InboundEmailFacts } from './request.email';
 import type { AccessLevel, MessageSnapshot, RequestRef } from './request.events';
 
 /**
@@ -62,6 +62,8 @@ export type ReplyToContact = Command<
     accessLevel?: AccessLevel;
     closeAfterReply?: boolean;
     closeStatusId?: string;
+    /** Files the agent uploaded to the blob store, sent with the reply. */
+    attachments?: AttachmentRef[];
   }
 >;
 export type ForwardRequest = Command<

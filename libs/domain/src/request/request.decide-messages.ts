@@ -15,6 +15,7 @@ import {
   latestBody,
   messageOf,
   normaliseAddresses,
+  normaliseAttachments,
   requireBody,
   requireMessageAuthor,
   requireRecipient,
@@ -36,6 +37,7 @@ export const decideReply = ({ data, metadata }: ReplyToContact, state: ExistingR
   const cc = normaliseAddresses(data.cc);
   const bcc = normaliseAddresses(data.bcc);
   requireRecipient(to);
+  const attachments = normaliseAttachments(data.attachments);
   const closeStatus = data.closeAfterReply ? statusWithBase(catalog, data.closeStatusId, 'closed', 'status-not-closed') : null;
   const events: RequestEvent[] = [
     {
@@ -50,6 +52,7 @@ export const decideReply = ({ data, metadata }: ReplyToContact, state: ExistingR
         bcc,
         authorId: metadata.actor.id,
         at: metadata.now,
+        ...(attachments.length > 0 ? { attachments } : {}),
       },
     },
   ];

@@ -1,6 +1,6 @@
 import type { Event, Channel } from '../shared/message';
 import type { BaseStatus } from '../catalog/catalog';
-import type { AutoReplyDraft, EmailFacts, InboundEmailFacts } from './request.email';
+import type { AttachmentRef, AutoReplyDraft, EmailFacts, InboundEmailFacts } from './request.email';
 
 export type AccessLevel = 'internal' | 'external';
 /**
@@ -36,6 +36,8 @@ export interface MessageSnapshot {
   readonly originRequestId: string | null;
   /** Mail facts: how it arrived (inbound) or how its delivery went (outbound). Absent for messages never mailed. */
   readonly email?: EmailFacts;
+  /** Files an agent sent with a reply (inbound mail keeps its own in `email`). Absent when there are none. */
+  readonly attachments?: readonly AttachmentRef[];
 }
 
 export interface RequestRef {
@@ -96,6 +98,8 @@ export type ReplyAdded = Event<
     bcc: string[];
     authorId: string;
     at: string;
+    /** Absent when the reply has none (and in events written before replies could carry files). */
+    attachments?: AttachmentRef[];
   }
 >;
 

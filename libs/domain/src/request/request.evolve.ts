@@ -32,6 +32,7 @@ const evolveExisting = (s: ExistingRequest, event: Exclude<RequestEvent, Request
         to: e.to,
         cc: e.cc,
         bcc: e.bcc,
+        ...(e.attachments && e.attachments.length > 0 ? { attachments: e.attachments } : {}),
       });
     }
     case 'InternalNoteAdded': {

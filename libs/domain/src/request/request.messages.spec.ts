@@ -79,6 +79,27 @@ describe('ReplyToContact', () => {
 
   it('refuses to close with an unknown status', () =>
     given(opened()).when(reply({ closeAfterReply: true, closeStatusId: 'nope' })).thenThrows('unknown-status'));
+
+  describe('with attachments', () => {
+    const upload = { blob: 'a'.repeat(64), filename: ' invoice-1042.pdf ', contentType: 'Application/PDF', size: 5120, contentId: null, inline: false };
+    const sent = { ...upload, filename: 'invoice-1042.pdf', contentType: 'application/pdf' };
+
+    it('records the files to send with it', () =>
+      given(opened()).when(reply({ attachments: [upload] })).then([replied({ attachments: [sent] })]));
+
+    it('records none when there are none', () => given(opened()).when(reply({ attachments: [] })).then([replied()]));
+
+    it('refuses a reference that is not an upload', () =>
+      given(opened()).when(reply({ attachments: [{ ...upload, blob: '../etc/passwd' }] })).thenThrows('invalid-attachment'));
+
+    it('refuses a file without a name or with a bad type', () => {
+      given(opened()).when(reply({ attachments: [{ ...upload, filename: '  ' }] })).thenThrows('invalid-attachment');
+      given(opened()).when(reply({ attachments: [{ ...upload, contentType: 'pdf' }] })).thenThrows('invalid-attachment');
+    });
+
+    it('takes at most 20', () =>
+      given(opened()).when(reply({ attachments: Array.from({ length: 21 }, () => upload) })).thenThrows('too-many-attachments'));
+  });
 });
 
 describe('ForwardRequest', () => {

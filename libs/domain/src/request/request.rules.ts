@@ -2,6 +2,7 @@ import type { BaseStatus, Catalog, PriorityDefinition, StatusDefinition } from '
 import { forbidden, invalid, notFound } from '../shared/errors';
 import { isEmailAddress, normalizeEmail } from '../shared/email';
 import type { Actor } from '../shared/message';
+import type { AttachmentRef } from './request.email';
 import type { MessageSnapshot } from './request.events';
 import type { ExistingRequest, MessageState } from './request.state';
 
@@ -74,6 +75,23 @@ export const normaliseAddresses = (raw: readonly string[] | undefined): string[]
     if (!isEmailAddress(address)) throw invalid('invalid-address', `"${entry}" is not an email address`);
     return address;
   });
+
+export const MAX_ATTACHMENTS = 20;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Files sent with a message: blob references the caller checked are stored; each needs a name and a type. */
+export const normaliseAttachments = (raw: readonly AttachmentRef[] | undefined): AttachmentRef[] => {
+  const attachments = raw ?? [];
+  if (attachments.length > MAX_ATTACHMENTS) throw invalid('too-many-attachments', `A message has at most ${MAX_ATTACHMENTS} attachments`);
+  return attachments.map((a) => {
+    const filename = (a.filename ?? '').trim();
+    if (!SHA256_HEX.test(a.blob ?? '')) throw invalid('invalid-attachment', `"${a.blob}" is not an attachment reference (the sha256 of an upload)`);
+    if (filename.length === 0 || filename.length > 255) throw invalid('invalid-attachment', 'An attachment needs a file name of 1 to 255 characters');
+    if (!/^[\w.+-]+\/[\w.+-]+$/.test(a.contentType ?? '')) throw invalid('invalid-attachment', `"${a.contentType}" is not a content type`);
+    if (!Number.isSafeInteger(a.size) || a.size < 0) throw invalid('invalid-attachment', 'An attachment size is a whole number of bytes');
+    return { blob: a.blob, filename, contentType: a.contentType.toLowerCase(), size: a.size, contentId: null, inline: false };
+  });
+};
 
 export const requireRecipient = (to: readonly string[]): void => {
   if (to.length === 0) throw invalid('recipient-required', 'A message that is sent needs at least one To address');

@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Delete, Get, Header, HttpCode, Inject, NotFoundException, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, Header, HttpCode, Inject, NotFoundException, Param, Patch, PayloadTooLargeException, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -11,18 +11,20 @@ import {
   MailboxPollers,
   Streams,
   OutboxReactor,
+  MAIL_CONFIG,
   Signatures,
   toResponse,
   type CommandContext,
   type CommandOutcome,
   type Mailbox,
   type MailboxInput,
+  type MailConfig,
 } from '@helpdesk/application';
 import { BLOB_STORE, MAIL_STORE, type BlobStore, type MailStore, type Receipt } from '@helpdesk/mail';
 import { Roles } from '../auth/roles.decorator';
 import { CommandCtx, CurrentActor } from '../context/command-context.decorator';
 import { dropUndefined } from '../support/drop-undefined';
-import { CreateMailboxDto, InboundQueryDto, OutboxListDto, ReceiptListDto, SignatureDto, UpdateMailboxDto } from './mail.dto';
+import { AttachmentUploadQueryDto, CreateMailboxDto, InboundQueryDto, OutboxListDto, ReceiptListDto, SignatureDto, UpdateMailboxDto } from './mail.dto';
 
 /** A mailbox as the API shows it: every setting but the passwords (only whether one is set, and its reference). */
 const mailboxView = ({ id, revision, settings }: Mailbox) => ({
@@ -68,6 +70,7 @@ export class MailController {
     private readonly signatures: Signatures,
     @Inject(MAIL_STORE) private readonly store: MailStore,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(MAIL_CONFIG) private readonly config: MailConfig,
   ) {}
 
   // ---- mailboxes -----------------------------------------------------------------------------
@@ -205,6 +208,22 @@ export class MailController {
   }
 
   // ---- blobs ----------------------------------------------------------------------------------
+
+  @Post('attachments')
+  @HttpCode(201)
+  @Roles('admin', 'agent')
+  @ApiConsumes('application/octet-stream')
+  @ApiOperation({ summary: 'Upload a file to send with a reply: the bytes as the body; answers the reference to put in the reply\'s attachments' })
+  async uploadAttachment(@Req() request: FastifyRequest, @Query() query: AttachmentUploadQueryDto) {
+    const bytes = request.body;
+    if (!Buffer.isBuffer(bytes) || bytes.length === 0) {
+      throw new BadRequestException({ code: 'file-required', message: 'Send the file as the body, with Content-Type: application/octet-stream' });
+    }
+    const limit = this.config.limits.maxAttachmentBytes;
+    if (bytes.length > limit) throw new PayloadTooLargeException(`An attachment has at most ${limit} bytes (this one has ${bytes.length})`);
+    const { hash, size } = await this.blobs.put(bytes);
+    return { blob: hash, filename: query.filename, contentType: query.contentType.toLowerCase(), size };
+  }
 
   @Get('blobs/:hash')
   @Roles('admin', 'agent', 'auditor')

@@ -66,6 +66,14 @@ export class CreateMailboxDto extends UpdateMailboxDto {
   @ApiProperty({ example: 'support@example.com' }) @IsEmail() declare address: string;
 }
 
+export class AttachmentUploadQueryDto {
+  @ApiProperty({ description: 'The name to send the file under', example: 'invoice-1042.pdf' }) @IsString() @Length(1, 255) filename!: string;
+  @ApiProperty({ example: 'application/pdf' })
+  @IsString()
+  @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: 'contentType must be a MIME type such as application/pdf' })
+  contentType!: string;
+}
+
 export class InboundQueryDto {
   @ApiPropertyOptional({ description: 'Mailbox id or address; default: the first recipient that is a mailbox' })
   @IsOptional()

@@ -9,6 +9,7 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
   MaxLength,
   Min,
   ValidateIf,
@@ -103,11 +104,25 @@ export class NoteDto {
   @Text(BODY_MAX) body!: string;
 }
 
+/** A file uploaded with POST /api/mail/attachments, to send with a reply. */
+export class AttachmentDto {
+  @ApiProperty({ description: 'The sha256 the upload answered with' }) @IsString() @Matches(/^[0-9a-fA-F]{64}$/, { message: 'blob must be the sha256 an upload answered with' }) blob!: string;
+  @Text(255) filename!: string;
+  @ApiProperty({ example: 'application/pdf' }) @IsString() @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: 'contentType must be a MIME type such as application/pdf' }) contentType!: string;
+}
+
 export class ReplyDto extends Recipients {
   @Text(BODY_MAX) body!: string;
   @OptionalOneOf(ACCESS_LEVELS) accessLevel?: AccessLevel;
   @OptionalFlag() closeAfterReply?: boolean;
   @OptionalId() closeStatusId?: string;
+  @ApiPropertyOptional({ type: [AttachmentDto], description: 'Uploaded files to send with the reply (at most 20)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  attachments?: AttachmentDto[];
 }
 
 export class ForwardDto extends Recipients {
