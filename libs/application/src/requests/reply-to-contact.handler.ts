@@ -56,9 +56,9 @@ export class ReplyToContactHandler implements ICommandHandler<ReplyToContactComm
     const refs: AttachmentRef[] = [];
     for (const input of inputs) {
       const blob = String(input.blob ?? '').toLowerCase();
-      const bytes = /^[0-9a-f]{64}$/.test(blob) ? await this.blobs.get(blob) : undefined;
-      if (!bytes) throw new UnknownReference('unknown-attachment', `No uploaded file ${input.blob}: upload it first (POST /api/mail/attachments)`);
-      refs.push({ blob, filename: input.filename, contentType: input.contentType, size: bytes.length, contentId: null, inline: false });
+      const size = await this.blobs.size(blob);
+      if (size === undefined) throw new UnknownReference('unknown-attachment', `No uploaded file ${input.blob}: upload it first (POST /api/mail/attachments)`);
+      refs.push({ blob, filename: input.filename, contentType: input.contentType, size, contentId: null, inline: false });
     }
     return refs;
   }

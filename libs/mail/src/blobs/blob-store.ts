@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { access, mkdir, open, rename } from 'node:fs/promises';
+import { access, mkdir, open, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** Content-addressed storage for raw messages and attachments: the key is the sha256 of the bytes. */
@@ -11,7 +11,8 @@ export interface BlobStore {
   putMany(items: readonly Buffer[]): Promise<{ hash: string; size: number }[]>;
   /** The bytes, or undefined when the store has no blob with that hash. */
   get(hash: string): Promise<Buffer | undefined>;
-  has(hash: string): Promise<boolean>;
+  /** Its size in bytes without reading it, or undefined when the store has no blob with that hash. */
+  size(hash: string): Promise<number | undefined>;
 }
 
 export const BLOB_STORE = Symbol('BlobStore');
@@ -65,8 +66,12 @@ export class DiskBlobStore implements BlobStore {
     return existsSync(path) ? readFileSync(path) : undefined;
   }
 
-  async has(hash: string): Promise<boolean> {
-    return HASH.test(hash) && exists(this.pathOf(hash));
+  async size(hash: string): Promise<number | undefined> {
+    if (!HASH.test(hash)) return undefined;
+    return stat(this.pathOf(hash)).then(
+      (found) => found.size,
+      () => undefined,
+    );
   }
 
   private pathOf(hash: string): string {

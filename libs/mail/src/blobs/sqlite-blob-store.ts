@@ -21,6 +21,7 @@ export class SqliteBlobStore implements BlobStore {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement<[string, number, Buffer]>;
   private readonly select: Database.Statement<[string], { bytes: Buffer }>;
+  private readonly selectSize: Database.Statement<[string], number>;
   private queue: Pending[] = [];
   private scheduled = false;
 
@@ -33,6 +34,7 @@ export class SqliteBlobStore implements BlobStore {
     this.db.exec('CREATE TABLE IF NOT EXISTS blobs (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, bytes BLOB NOT NULL)');
     this.insert = this.db.prepare('INSERT OR IGNORE INTO blobs (hash, size, bytes) VALUES (?, ?, ?)');
     this.select = this.db.prepare('SELECT bytes FROM blobs WHERE hash = ?');
+    this.selectSize = this.db.prepare<[string], number>('SELECT size FROM blobs WHERE hash = ?').pluck();
   }
 
   async put(bytes: Buffer): Promise<{ hash: string; size: number }> {
@@ -55,8 +57,8 @@ export class SqliteBlobStore implements BlobStore {
     return HASH.test(hash) ? this.select.get(hash)?.bytes : undefined;
   }
 
-  async has(hash: string): Promise<boolean> {
-    return (await this.get(hash)) !== undefined;
+  async size(hash: string): Promise<number | undefined> {
+    return HASH.test(hash) ? this.selectSize.get(hash) : undefined;
   }
 
   close(): void {

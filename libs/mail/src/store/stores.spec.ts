@@ -24,7 +24,9 @@ describe.each([
     const many = await Promise.all([blobs.putMany([bytes, Buffer.from('other'), bytes]), blobs.put(Buffer.from('third'))]);
     expect(many[0]).toEqual([first, { hash: sha256(Buffer.from('other')), size: 5 }, first]);
     expect((await blobs.get(sha256(Buffer.from('third'))))!.toString()).toBe('third');
-    expect(await blobs.has(sha256(Buffer.from('never')))).toBe(false);
+    expect(await blobs.size(first.hash)).toBe(bytes.length);
+    expect(await blobs.size(sha256(Buffer.from('never')))).toBeUndefined();
+    expect(await blobs.size('../../etc/passwd')).toBeUndefined();
     expect(await blobs.get('../../etc/passwd')).toBeUndefined();
   });
 });

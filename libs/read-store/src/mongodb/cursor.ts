@@ -1,5 +1,5 @@
 import type { Document } from 'mongodb';
-import { createHash } from 'node:crypto';
+import { openCursor, queryShape, sealCursor } from '../cursor-envelope';
 import { InvalidCursorError } from '../document-store.port';
 
 /** A value a page can be sorted by (the JSON a document holds; a sort field never holds an array). */
@@ -8,17 +8,10 @@ export type SortValue = null | number | string | boolean | { readonly [key: stri
 /** A page boundary: the sort values of the last document returned, then its id (or, for search: score, id). */
 export type CursorKeys = readonly SortValue[];
 
-/**
- * A digest of what a query asks (collection, filter values, sort, search terms). A cursor carries it, so a
- * cursor replayed against another query is refused instead of silently seeking into the wrong list.
- */
-export function queryShape(parts: unknown): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
-}
+export { queryShape };
 
-/** Opaque to callers: base64url of the JSON [shape, ...keys]. */
 export function encodeCursor(shape: string, keys: CursorKeys): string {
-  return Buffer.from(JSON.stringify([shape, ...keys]), 'utf8').toString('base64url');
+  return sealCursor(shape, keys);
 }
 
 /**
@@ -26,15 +19,7 @@ export function encodeCursor(shape: string, keys: CursorKeys): string {
  * string) and, with `firstNumber` (search), the first one a score; else InvalidCursorError.
  */
 export function decodeCursor(cursor: unknown, shape: string, arity: number, firstNumber = false): CursorKeys {
-  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > 8192) throw new InvalidCursorError();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  if (!Array.isArray(parsed) || parsed.length !== arity + 1 || parsed[0] !== shape) throw new InvalidCursorError();
-  const keys = parsed.slice(1) as unknown[];
+  const keys = openCursor(cursor, shape, arity);
   for (const key of keys) if (!isSortValue(key)) throw new InvalidCursorError();
   const id = keys[keys.length - 1];
   if (typeof id !== 'string' || id.length === 0) throw new InvalidCursorError();

@@ -1,13 +1,10 @@
 import type { IndexDescription } from 'mongodb';
 import { CollectionDefinition } from '../document-store.port';
 import type { Holds } from './filters';
-import { assertField, assertName, fieldPath, mongoName, TEXT_KEYS } from './names';
+import { sameFields, validateDefinition as validatePortDefinition, type FieldList } from '../port-rules';
+import { fieldPath, mongoName, TEXT_KEYS } from './names';
 
-/** An index or a counter as declared: a name and its fields, in order. */
-export interface FieldList {
-  readonly name: string;
-  readonly fields: readonly string[];
-}
+export type { FieldList };
 
 /** A collection definition as the registry stores it (validated, copied). */
 export interface Definition {
@@ -74,51 +71,13 @@ export class CollectionInfo {
   }
 }
 
-const MAX_INDEX_FIELDS = 8;
-/** MongoDB text index weights go up to 99,999: see textIndexSpec. */
-const MAX_TEXT_FIELDS = 1000;
-
-/** Validates a definition from a caller; the store keeps a copy (callers may reuse their objects). */
+/** Validates a definition from a caller (the port's rules); the store keeps a copy. */
 export function validateDefinition(definition: CollectionDefinition): { name: string; definition: Definition } {
-  if (typeof definition !== 'object' || definition === null) throw new TypeError('A collection definition is an object');
-  assertName('collection', definition.name);
-  if (!Array.isArray(definition.indexes)) throw new TypeError(`${definition.name}: indexes must be an array`);
-  const indexes = validateFieldLists(definition.name, 'index', definition.indexes);
-  if (definition.counters !== undefined && !Array.isArray(definition.counters)) {
-    throw new TypeError(`${definition.name}: counters must be an array`);
-  }
-  const counters = validateFieldLists(definition.name, 'counter', definition.counters ?? []);
-  let text: Definition['text'];
-  if (definition.text !== undefined) {
-    const fields = definition.text?.fields;
-    if (!Array.isArray(fields) || fields.length === 0) throw new TypeError(`${definition.name}: text needs fields`);
-    if (fields.length > MAX_TEXT_FIELDS) throw new TypeError(`${definition.name}: at most ${MAX_TEXT_FIELDS} text fields`);
-    fields.forEach((f) => assertField(f));
-    if (new Set(fields).size !== fields.length) throw new TypeError(`${definition.name}: text repeats a field`);
-    text = { fields: [...fields] };
-  }
-  return { name: definition.name, definition: { indexes, counters, ...(text ? { text } : {}) } };
+  const { name, indexes, counters, text } = validatePortDefinition(definition);
+  return { name, definition: { indexes, counters, ...(text ? { text } : {}) } };
 }
 
-function validateFieldLists(collection: string, kind: 'index' | 'counter', lists: readonly FieldList[]): FieldList[] {
-  const names = new Set<string>();
-  return lists.map((list) => {
-    assertName(kind, list?.name);
-    if (names.has(list.name)) throw new TypeError(`${collection}: two ${kind === 'index' ? 'indexes' : 'counters'} are called ${list.name}`);
-    names.add(list.name);
-    const fields = list.fields;
-    if (!Array.isArray(fields) || fields.length === 0 || fields.length > MAX_INDEX_FIELDS) {
-      throw new TypeError(`${collection}.${list.name}: ${kind === 'index' ? 'an index' : 'a counter'} has 1 to ${MAX_INDEX_FIELDS} fields`);
-    }
-    fields.forEach((f) => assertField(f));
-    if (new Set(fields).size !== fields.length) throw new TypeError(`${collection}.${list.name} repeats a field`);
-    return { name: list.name, fields: [...fields] };
-  });
-}
-
-export const sameFields = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
-  (a === undefined && b === undefined) ||
-  (a !== undefined && b !== undefined && a.length === b.length && a.every((f, i) => f === b[i]));
+export { sameFields };
 
 const sameLists = (x: readonly FieldList[], y: readonly FieldList[]): boolean =>
   x.length === y.length && x.every((s, i) => s.name === y[i].name && sameFields(s.fields, y[i].fields));

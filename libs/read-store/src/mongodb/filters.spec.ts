@@ -9,39 +9,6 @@ const ids = (documents: readonly Stored[], filter: Filter, holds: Holds = 'scala
   documents.filter((d) => matches(d, toMongo(filter, holds))).map((d) => d._id);
 
 describe('filters: the port filter as a MongoDB filter', () => {
-  describe('normalising', () => {
-    it('orders conditions by field, whatever the order given (equal filters, equal shapes)', () => {
-      expect(normaliseFilter({ status: 'open', ownerId: null }).map((c) => c.field)).toEqual(['ownerId', 'status']);
-      expect(normaliseFilter({ a: { in: ['x', 'x', 'y'] } })).toEqual([{ field: 'a', values: ['x', 'y'] }]);
-      expect(normaliseFilter({ a: { gte: 1, lt: 5 } })).toEqual([
-        { field: 'a', lower: { value: 1, inclusive: true }, upper: { value: 5, inclusive: false } },
-      ]);
-      expect(normaliseFilter(undefined)).toEqual([]);
-    });
-
-    it('refuses what the port does not describe, with a TypeError', () => {
-      const refused: unknown[] = [
-        { a: { gtee: 1 } },
-        { a: {} },
-        { a: { in: 'x' } },
-        { a: { eq: 1, in: [1] } },
-        { a: { gt: 1, gte: 1 } },
-        { a: { lt: 1, lte: 1 } },
-        { a: { gt: 1, lt: 'z' } },
-        { a: { gt: null } },
-        { a: { gt: Number.NaN } },
-        { a: Number.POSITIVE_INFINITY },
-        { a: [1, 2] },
-        { 'a.b': 1 },
-        { $where: 'x' },
-        { a: { in: [{}] } },
-        [],
-        'status',
-      ];
-      for (const filter of refused) expect(() => normaliseFilter(filter as Filter)).toThrow(TypeError);
-    });
-  });
-
   describe('translation', () => {
     it('writes equality, in and ranges on the document under d', () => {
       expect(toMongo({ status: 'open' })).toEqual({ 'd.status': 'open' });

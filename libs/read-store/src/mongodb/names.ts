@@ -1,27 +1,11 @@
 /**
  * Names: what the port accepts, and what each thing is called in MongoDB.
  *
- * The port's rules are the SQLite adapter's (the same regular expressions, repeated here so that neither adapter
- * depends on the other's files). A validated name never holds a dot, so the store's own collections
+ * The port's rules are in ../port-rules.ts, shared with the SQLite adapter. A validated name never holds a dot, so the store's own collections
  * (`read_store.*`) can never collide with a collection of the port, nor with `system.*`.
  */
 
-/** Collection, index and counter names. */
-const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-/** Top-level document fields. Nested paths are not indexable through the port. */
-const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
-export function assertName(kind: 'collection' | 'index' | 'counter', name: unknown): asserts name is string {
-  if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new TypeError(`A ${kind} name must match ${NAME.source}, got ${JSON.stringify(name)}`);
-  }
-}
-
-export function assertField(field: unknown): asserts field is string {
-  if (typeof field !== 'string' || !FIELD.test(field)) {
-    throw new TypeError(`A field must be a top-level name matching ${FIELD.source}, got ${JSON.stringify(field)}`);
-  }
-}
+export { assertField, assertName } from '../port-rules';
 
 export function assertId(id: unknown): asserts id is string {
   if (typeof id !== 'string' || id.length === 0) throw new TypeError('A document id is a non-empty string');

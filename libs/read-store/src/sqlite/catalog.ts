@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CollectionDefinition } from '../document-store.port';
-import { assertField, assertName, KeySource, keySource } from './sql-names';
+import { sameFields, validateDefinition as validatePortDefinition } from '../port-rules';
+import { KeySource, keySource } from './sql-names';
 
 /** An index as stored: its declaration, plus the field found to hold arrays (the index is then multikey). */
 export interface StoredIndex {
@@ -91,47 +92,10 @@ export class CollectionInfo {
   }
 }
 
-const MAX_INDEX_FIELDS = 8;
-
-/** Validates a definition from a caller; the store keeps a copy (callers may reuse their objects). */
+/** Validates a definition from a caller (the port's rules); the store keeps a copy. */
 export function validateDefinition(definition: CollectionDefinition): StoredCollection {
-  if (typeof definition !== 'object' || definition === null) throw new TypeError('A collection definition is an object');
-  assertName('collection', definition.name);
-  if (!Array.isArray(definition.indexes)) throw new TypeError(`${definition.name}: indexes must be an array`);
-  const indexes = validateFieldLists(definition.name, 'index', definition.indexes);
-  if (definition.counters !== undefined && !Array.isArray(definition.counters)) {
-    throw new TypeError(`${definition.name}: counters must be an array`);
-  }
-  const counters = validateFieldLists(definition.name, 'counter', definition.counters ?? []);
-  let text: StoredCollection['text'];
-  if (definition.text !== undefined) {
-    const fields = definition.text?.fields;
-    if (!Array.isArray(fields) || fields.length === 0) throw new TypeError(`${definition.name}: text needs fields`);
-    fields.forEach((f) => assertField(f));
-    if (new Set(fields).size !== fields.length) throw new TypeError(`${definition.name}: text repeats a field`);
-    text = { fields: [...fields] };
-  }
-  return { name: definition.name, indexes, ...(counters.length > 0 ? { counters } : {}), ...(text ? { text } : {}) };
-}
-
-function validateFieldLists(
-  collection: string,
-  kind: 'index' | 'counter',
-  lists: readonly { readonly name: string; readonly fields: readonly string[] }[],
-): StoredIndex[] {
-  const names = new Set<string>();
-  return lists.map((list) => {
-    assertName(kind, list?.name);
-    if (names.has(list.name)) throw new TypeError(`${collection}: two ${kind === 'index' ? 'indexes' : 'counters'} are called ${list.name}`);
-    names.add(list.name);
-    const fields = list.fields;
-    if (!Array.isArray(fields) || fields.length === 0 || fields.length > MAX_INDEX_FIELDS) {
-      throw new TypeError(`${collection}.${list.name}: ${kind === 'index' ? 'an index' : 'a counter'} has 1 to ${MAX_INDEX_FIELDS} fields`);
-    }
-    fields.forEach((f) => assertField(f));
-    if (new Set(fields).size !== fields.length) throw new TypeError(`${collection}.${list.name} repeats a field`);
-    return { name: list.name, fields: [...fields] };
-  });
+  const { name, indexes, counters, text } = validatePortDefinition(definition);
+  return { name, indexes, ...(counters.length > 0 ? { counters } : {}), ...(text ? { text } : {}) };
 }
 
 /** Same names and fields, in the same order (what is built from them may differ: multikey, bulk load). */
@@ -145,9 +109,7 @@ export function sameDefinition(a: StoredCollection, b: StoredCollection): boolea
   );
 }
 
-export const sameFields = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
-  (a === undefined && b === undefined) ||
-  (a !== undefined && b !== undefined && a.length === b.length && a.every((f, i) => f === b[i]));
+export { sameFields };
 
 export const CATALOG_DDL = `
 CREATE TABLE IF NOT EXISTS read_store_collections (

@@ -1,21 +1,6 @@
 import { Scalar } from '../document-store.port';
 
-/** Collection and index names: portable to MongoDB, and never needing escapes inside a quoted SQLite identifier. */
-const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-/** Top-level document fields (`_position` included). Nested paths are not indexable through the port. */
-const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
-export function assertName(kind: 'collection' | 'index' | 'counter', name: unknown): asserts name is string {
-  if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new TypeError(`A ${kind} name must match ${NAME.source}, got ${JSON.stringify(name)}`);
-  }
-}
-
-export function assertField(field: unknown): asserts field is string {
-  if (typeof field !== 'string' || !FIELD.test(field)) {
-    throw new TypeError(`A field must be a top-level name matching ${FIELD.source}, got ${JSON.stringify(field)}`);
-  }
-}
+export { assertField, assertName } from '../port-rules';
 
 /**
  * Quoted SQLite identifiers of everything a collection owns. A validated name never holds ':', so these can
