@@ -258,14 +258,15 @@ export class OutboxReactor implements BeforeApplicationShutdown {
     const attempt = item.attempts + 1;
     try {
       const result = await (await this.senderFor(mailbox)).send(mail);
-      await this.record(request.id, { type: 'RecordEmailSent', data: { messageId: item.messageId, attempt, messageIdHeader: mail.messageId, recipients: result.accepted } }, mail.messageId);
+      await this.record(request.id, { type: 'RecordEmailSent', data: { messageId: item.messageId, attempt, messageIdHeader: mail.messageId, recipients: result.accepted } }, { sentMessageId: mail.messageId });
       this.store.updateOutbox(item.messageId, { status: 'sent', attempts: attempt, sentAt: this.clock.now().toISOString(), messageIdHeader: mail.messageId, nextAttemptAt: null, lastError: null });
     } catch (error) {
       if (!(error instanceof SendFailure)) throw error;
       const giveUp = error.permanent || attempt >= this.config.send.maxAttempts;
       const delay = Math.min(this.config.send.maxBackoffSeconds, this.config.send.backoffSeconds * 2 ** (attempt - 1));
-      const nextAttemptAt = giveUp ? null : new Date(this.clock.now().getTime() + delay * 1000).toISOString();
-      await this.record(request.id, { type: 'RecordEmailSendFailed', data: { messageId: item.messageId, attempt, error: error.message, permanent: error.permanent, nextAttemptAt } });
+      const now = this.clock.now();
+      const nextAttemptAt = giveUp ? null : new Date(now.getTime() + delay * 1000).toISOString();
+      await this.record(request.id, { type: 'RecordEmailSendFailed', data: { messageId: item.messageId, attempt, error: error.message, permanent: error.permanent, nextAttemptAt } }, { now });
       this.store.updateOutbox(item.messageId, { status: 'failed', attempts: attempt, nextAttemptAt, lastError: error.message });
       this.logger.warn(`Sending ${item.messageId} failed (attempt ${attempt}${giveUp ? ', giving up' : `, next at ${nextAttemptAt}`}): ${error.message}`);
     }
@@ -406,8 +407,10 @@ export class OutboxReactor implements BeforeApplicationShutdown {
   }
 
   /** Appends the delivery event to the request's delivery stream (and, once sent, the claim of its Message-ID). */
-  private async record(requestId: string, input: Omit<DeliveryCommand, 'metadata'>, sentMessageId?: string): Promise<void> {
-    const ctx: CommandContext = { actor: SYSTEM_ACTOR, channel: 'email', correlationId: newId(), now: this.clock.now() };
+  /** `now` is passed when the caller has already derived a time from it (the next attempt), so the event agrees with itself. */
+  private async record(requestId: string, input: Omit<DeliveryCommand, 'metadata'>, options: { sentMessageId?: string; now?: Date } = {}): Promise<void> {
+    const { sentMessageId, now = this.clock.now() } = options;
+    const ctx: CommandContext = { actor: SYSTEM_ACTOR, channel: 'email', correlationId: newId(), now };
     await this.runner.run(ctx, { ...DELIVERY, streamId: Streams.delivery(requestId) }, async (uow, delivery) => {
       const request = await this.threads.request(requestId);
       if (!request) throw new Error(`No request ${requestId}`);
