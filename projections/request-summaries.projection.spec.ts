@@ -10,7 +10,6 @@ import {
   contactAdded,
   contactRemoved,
   contactsReordered,
-  created,
   customerMessage,
   deleted,
   edited,

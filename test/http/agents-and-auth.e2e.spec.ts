@@ -251,6 +251,7 @@ describe('agents and authentication over HTTP', () => {
         'GET /api/requests',
         'GET /api/requests/{ref}',
         'GET /api/requests/{ref}/history',
+        'GET /api/requests/{ref}/files/{blob}',
         'GET /api/dashboard',
         'GET /api/me/favourites',
         'GET /api/flagged-messages',

@@ -145,8 +145,16 @@ describe('email-in scenario (Dovecot IMAP + Postfix SMTP)', () => {
     expect(contact.body).toMatchObject({ name: 'Jane Doe', emails: [JANE] });
     expect(final.contactIds).toEqual([contact.body.id]);
     const attachment = first.email?.direction === 'inbound' ? first.email.attachments[0]! : undefined;
-    const download = await alice.client.get(`/api/mail/blobs/${attachment!.blob}?filename=${attachment!.filename}`);
+    const download = await alice.client.get(`/api/requests/${requestId}/files/${attachment!.blob}`);
     expect(download.status).toBe(200);
     expect(download.headers.get('content-disposition')).toBe('attachment; filename="invoice-1042.pdf"');
+    // The mail as it arrived is there too, for whoever may read the request; the raw blob route is not for agents.
+    const raw = first.email?.direction === 'inbound' ? first.email.rawBlob : '';
+    const received = await alice.client.get(`/api/requests/${requestId}/files/${raw}`);
+    expect(received.status).toBe(200);
+    expect(received.headers.get('content-disposition')).toBe(`attachment; filename="message-${first.messageId}.eml"`);
+    expect(String(received.body)).toContain('Subject:');
+    expect((await alice.client.get(`/api/mail/blobs/${attachment!.blob}`)).status).toBe(403);
+    expect((await world.admin.get(`/api/mail/blobs/${attachment!.blob}?filename=${attachment!.filename}`)).status).toBe(200);
   }, 120_000);
 });

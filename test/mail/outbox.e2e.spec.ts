@@ -104,6 +104,18 @@ describe('outbox: retries with backoff, failures stay visible', () => {
     expectStatus(view, 200);
     expect(view.body.messages.find((m: { kind: string }) => m.kind === 'reply').attachments).toEqual([expect.objectContaining({ blob: ref.blob, filename: 'invoice-1042.pdf' })]);
 
+    // The file is read back through its request, byte for byte; through a request that does not carry it, it is not there.
+    const asAdmin = { headers: { authorization: `Bearer ${server.adminToken}` } };
+    const file = await fetch(`${server.url}/api/requests/${request.id}/files/${ref.blob}`, asAdmin);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toBe('attachment; filename="invoice-1042.pdf"');
+    expect(file.headers.get('content-type')).toBe('application/octet-stream');
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.compare(Buffer.from(await file.arrayBuffer()), pdf)).toBe(0);
+    const other = await createRequest(admin(), store, { contactIds: [contact], channel: 'phone' });
+    expect((await fetch(`${server.url}/api/requests/${other.id}/files/${ref.blob}`, asAdmin)).status).toBe(404);
+    expect((await fetch(`${server.url}/api/requests/${request.id}/files/${'c'.repeat(64)}`, asAdmin)).status).toBe(404);
+
     // Forwarding the request takes the reply's file along.
     const sentSoFar = sink.received.length;
     expectStatus(await admin().post(`/api/requests/${request.id}/forwards`, { to: ['expert@supplier.example'], note: 'Can you check this invoice?' }), 200);

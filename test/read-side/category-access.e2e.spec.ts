@@ -6,6 +6,7 @@ import {
   expectProblem,
   expectStatus,
   useE2e,
+  waitFor,
   type CreatedRequest,
 } from '../support/e2e-harness';
 import type { HttpClient } from '../support/http-client';
@@ -133,6 +134,45 @@ describe('restricted categories over HTTP', () => {
       expect(await read(member.client, '/api/dashboard')).toEqual({ tiles: { myOpen: 1, ...totals }, ...breakdowns });
       for (const client of [e2e.admin, auditor.client, reporter.client]) {
         expect(await read(client, '/api/dashboard')).toEqual({ tiles: { myOpen: 0, ...totals }, ...breakdowns });
+      }
+    });
+  });
+
+  describe('files and outbound mail', () => {
+    it('a hidden request\'s files and mail are out of the outsider\'s reach; its members read them', async () => {
+      const mailed = await createContact(e2e.admin, { name: 'Mailed Person', emails: [`mailed-${word}@customer.example`] });
+      const hidden = await createRequest(e2e.admin, e2e.store, { contactIds: [mailed], categoryId: secret, title: 'Hidden with a file' });
+      try {
+        const upload = await e2e.admin.request('POST', '/api/mail/attachments?filename=plan.txt&contentType=text/plain', {
+          raw: 'the secret plan',
+          headers: { 'content-type': 'application/octet-stream' },
+        });
+        expectStatus(upload, 201);
+        const { blob } = upload.body as { blob: string };
+        const { position } = expectCommand(
+          await e2e.admin.post(`/api/requests/${hidden.id}/replies`, { body: 'Attached.', attachments: [{ blob, filename: 'plan.txt', contentType: 'text/plain' }] }),
+        );
+        const header = { 'x-min-position': String(position) };
+        const path = `/api/requests/${hidden.id}/files/${blob}`;
+        expectProblem(await outsider.client.get(path, header), 404, 'not-found');
+        expectProblem(await outsider.client.get(`/api/requests/${hidden.number}/files/${blob}`, header), 404, 'not-found');
+        // The hash is no permission: the raw blob route is only for those who see every category.
+        expectProblem(await outsider.client.get(`/api/mail/blobs/${blob}`), 403, 'forbidden');
+        expectProblem(await outsider.client.get('/api/mail/outbox'), 403, 'forbidden');
+        const reply = (await member.client.get(`/api/requests/${hidden.id}`, header)).body.messages.find((m: { kind: string }) => m.kind === 'reply');
+        const queued = async () => ((await e2e.admin.get('/api/mail/outbox')).body.items as { messageId: string }[]).some((i) => i.messageId === reply.messageId) || undefined;
+        await waitFor(queued, 10_000, 'the reply in the outbox');
+        expectProblem(await outsider.client.post(`/api/mail/outbox/${reply.messageId}/retry`, {}), 404, 'not-found');
+        for (const client of [member.client, e2e.admin, auditor.client]) {
+          const file = await client.get(path, header);
+          expectStatus(file, 200);
+          expect(file.body).toBe('the secret plan');
+        }
+        expectStatus(await member.client.post(`/api/mail/outbox/${reply.messageId}/retry`, {}), 200);
+        expectStatus(await auditor.client.get(`/api/mail/blobs/${blob}`), 200);
+      } finally {
+        // Out of the way of the next tests, whatever happened.
+        expectCommand(await e2e.admin.delete(`/api/requests/${hidden.id}`));
       }
     });
   });

@@ -30,6 +30,7 @@ import { ListRequestsHandler } from './queries/list-requests.query';
 import { ReadConsistency } from './queries/read-consistency';
 import { ReadModels } from './queries/read-models';
 import { GetRequestHandler } from './queries/request-detail.query';
+import { RequestFileHandler } from './queries/request-file.query';
 import { SearchHandler } from './queries/search.query';
 
 const commandHandlers = [
@@ -45,7 +46,7 @@ const commandHandlers = [
   IssueAgentTokenHandler,
 ];
 
-const queryHandlers = [ListRequestsHandler, GetRequestHandler, RequestHistoryHandler, DashboardHandler, FlaggedMessagesHandler, SearchHandler];
+const queryHandlers = [ListRequestsHandler, GetRequestHandler, RequestFileHandler, RequestHistoryHandler, DashboardHandler, FlaggedMessagesHandler, SearchHandler];
 
 /**
  * Command and query handlers and the services they share. Needs the stores from an infrastructure

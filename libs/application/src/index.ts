@@ -30,6 +30,7 @@ export * from './queries/category-access';
 export * from './queries/read-model.types';
 export * from './queries/list-requests.query';
 export * from './queries/request-detail.query';
+export * from './queries/request-file.query';
 export * from './queries/history.query';
 export * from './queries/dashboard.query';
 export * from './queries/flagged-messages.query';

@@ -1,11 +1,12 @@
-import { BadRequestException, Body, Controller, Delete, Get, Header, HttpCode, Inject, NotFoundException, Param, Patch, PayloadTooLargeException, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { BadRequestException, Body, Controller, Delete, Get, Header, HttpCode, Inject, NotFoundException, Param, Patch, PayloadTooLargeException, Post, Put, Query, Req, StreamableFile } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { signatureDecider, type Actor, type MailboxSettings } from '@helpdesk/domain';
 import {
   ConfigureMailbox,
   DecideOnStream,
+  GetRequestQuery,
   InboundMailPipeline,
   MailboxDirectory,
   MailboxPollers,
@@ -23,6 +24,7 @@ import {
 import { BLOB_STORE, MAIL_STORE, type BlobStore, type MailStore, type Receipt } from '@helpdesk/mail';
 import { Roles } from '../auth/roles.decorator';
 import { CommandCtx, CurrentActor } from '../context/command-context.decorator';
+import { contentDisposition } from '../support/content-disposition';
 import { dropUndefined } from '../support/drop-undefined';
 import { AttachmentUploadQueryDto, CreateMailboxDto, InboundQueryDto, OutboxListDto, ReceiptListDto, SignatureDto, UpdateMailboxDto } from './mail.dto';
 
@@ -63,6 +65,7 @@ const receiptView = (r: Receipt) => ({
 export class MailController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
     private readonly directory: MailboxDirectory,
     private readonly pipeline: InboundMailPipeline,
     private readonly pollers: MailboxPollers,
@@ -177,8 +180,8 @@ export class MailController {
   // ---- outbound ----------------------------------------------------------------------------
 
   @Get('outbox')
-  @Roles('admin', 'agent', 'auditor')
-  @ApiOperation({ summary: 'Outbound mail: pending, sent, failed (with the next attempt), suppressed' })
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: "Outbound mail of every request: pending, sent, failed (with the next attempt), suppressed; an agent sees a message's delivery on its request" })
   outboxList(@Query() query: OutboxListDto) {
     return this.store.listOutbox({ status: query.status, after: query.after, limit: query.limit ?? 50 });
   }
@@ -186,10 +189,11 @@ export class MailController {
   @Post('outbox/:messageId/retry')
   @HttpCode(200)
   @Roles('admin', 'agent')
-  retryOutbound(@Param('messageId') messageId: string) {
-    const item = this.outbox.retryNow(messageId);
-    if (!item) throw new NotFoundException(`No outbound message ${messageId}`);
-    return item;
+  async retryOutbound(@CurrentActor() actor: Actor, @Param('messageId') messageId: string) {
+    const queued = this.store.outboxItem(messageId);
+    if (!queued) throw new NotFoundException(`No outbound message ${messageId}`);
+    await this.queries.execute(new GetRequestQuery(actor, queued.requestId)); // category access: 404 when hidden
+    return this.outbox.retryNow(messageId);
   }
 
   @Get('signature')
@@ -226,15 +230,14 @@ export class MailController {
   }
 
   @Get('blobs/:hash')
-  @Roles('admin', 'agent', 'auditor')
+  @Roles('admin', 'auditor')
   @Header('X-Content-Type-Options', 'nosniff')
   @Header('Content-Security-Policy', "default-src 'none'; sandbox")
-  @ApiOperation({ summary: 'A raw message or an attachment by its sha256; always a download, never rendered' })
-  async blob(@Param('hash') hash: string, @Query('filename') filename: string | undefined, @Res() reply: FastifyReply) {
+  @ApiOperation({ summary: 'Any stored blob by its sha256 (a dead letter as received, for instance), for those who see every category; agents read files through GET /api/requests/{ref}/files/{blob}' })
+  async blob(@Param('hash') hash: string, @Query('filename') filename: string | undefined) {
     const bytes = await this.blobs.get(hash.toLowerCase());
     if (!bytes) throw new NotFoundException(`No blob ${hash}`);
-    const name = (filename ?? `${hash}.bin`).replace(/[^\w.\- ]/g, '_').slice(0, 200);
-    void reply.header('Content-Type', 'application/octet-stream').header('Content-Disposition', `attachment; filename="${name}"`).send(bytes);
+    return new StreamableFile(bytes, { type: 'application/octet-stream', disposition: contentDisposition('attachment', filename ?? `${hash}.bin`), length: bytes.length });
   }
 
   private async mustExist(id: string): Promise<void> {

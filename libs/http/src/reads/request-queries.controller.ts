@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query, StreamableFile, UseInterceptors } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
@@ -8,19 +8,24 @@ import {
   FlaggedMessagesQuery,
   GetRequestQuery,
   ListRequestsQuery,
+  RequestFileQuery,
   RequestHistoryQuery,
   RequestLocator,
   SearchQuery,
   parseAsOf,
   type HistoryEntry,
+  type RequestFile,
 } from '@helpdesk/application';
 import { Roles } from '../auth/roles.decorator';
 import { CurrentActor } from '../context/command-context.decorator';
+import { contentDisposition } from '../support/content-disposition';
 import { MinPositionInterceptor } from './min-position.interceptor';
 import { ContactRequestsDto, HistoryDto, ListRequestsDto, PageDto, RequestDetailDto, SearchDto } from './read.dto';
 import { ndjson } from './ndjson';
 
 const READERS = ['admin', 'agent', 'auditor', 'reporter'] as const;
+/** Pictures a browser may show in place (an inline image in a mail); every other file is a download of opaque bytes. */
+const SHOWN_IN_PLACE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 const DEFAULT_LIMIT = 50;
 
 /** The agent UI's reads: lists with counts, the request view, history, dashboard, flags, search. */
@@ -72,6 +77,22 @@ export class RequestQueriesController {
     const entries: HistoryEntry[] = await this.queries.execute(new RequestHistoryQuery(id));
     if (query.format === 'ndjson') return ndjson(Readable.from(entries), `request-${id}-history.ndjson`);
     return entries;
+  }
+
+  @Get('requests/:ref/files/:blob')
+  @Roles('admin', 'agent', 'auditor')
+  @Header('X-Content-Type-Options', 'nosniff')
+  @Header('Content-Security-Policy', "default-src 'none'; sandbox")
+  @ApiOperation({ summary: "A file on the request's messages (an attachment, an inline image, a mail as received) by its sha256" })
+  async file(@CurrentActor() actor: Actor, @Param('ref') ref: string, @Param('blob') blob: string) {
+    const id = await this.locator.locate(ref, { followMerges: true });
+    const { file, bytes }: { file: RequestFile; bytes: Buffer } = await this.queries.execute(new RequestFileQuery(actor, id, blob));
+    const shown = SHOWN_IN_PLACE.has(file.contentType);
+    return new StreamableFile(bytes, {
+      type: shown ? file.contentType : 'application/octet-stream',
+      disposition: contentDisposition(shown ? 'inline' : 'attachment', file.filename),
+      length: bytes.length,
+    });
   }
 
   @Get('dashboard')
