@@ -5,6 +5,10 @@
  * synchronous=FULL: an fsync per commit, shared by the commands committed together).
  *
  *   npm run bench:commands [-- --seconds 15 --clients 50]
+ *
+ * `--compare-projector N` runs the HTTP mode N times each way, alternating: the embedded projector on its
+ * own thread (the default) and on the API's thread (PROJECTOR_THREAD=false). On a noisy machine, runs
+ * side by side are the fair comparison.
  */
 import 'reflect-metadata';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,6 +42,7 @@ const SECONDS = arg('seconds', 15);
 const modeIndex = process.argv.indexOf('--mode');
 const MODE = modeIndex >= 0 ? process.argv[modeIndex + 1] : 'both';
 const CLIENTS = arg('clients', 50);
+const COMPARE_PROJECTOR = arg('compare-projector', 0);
 const WARMUP_SECONDS = 2;
 
 interface Run {
@@ -117,7 +122,7 @@ const inProcess = async (): Promise<Run> => {
   return run;
 };
 
-const overHttp = async (): Promise<Run> => {
+const overHttp = async (serverEnv: Record<string, string> = {}): Promise<Run> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-http-'));
   const token = `bench_${randomUUID()}`;
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server side.
@@ -126,7 +131,7 @@ const overHttp = async (): Promise<Run> => {
   const startFlags = /node ((?:--\S+ )*)dist\/apps\/server/.exec(packageJson.scripts.start)?.[1].split(' ').filter(Boolean) ?? [];
   const nodeArgs = [...startFlags, ...(process.env['BENCH_SERVER_NODE_ARGS']?.split(' ').filter(Boolean) ?? [])];
   const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../apps/server/src/main.js')], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_TOKEN: token, LOG_FORMAT: 'json' },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_TOKEN: token, LOG_FORMAT: 'json', ...serverEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -172,7 +177,12 @@ const main = async () => {
   console.log(header.join('\n'));
   const lines: string[] = [];
   if (MODE !== 'http') lines.push(report('in-process (CommandBus)', await inProcess()));
-  if (MODE !== 'inprocess') lines.push(report('HTTP (real server process, load generator on the same machine)', await overHttp()));
+  const http = 'HTTP (real server process, load generator on the same machine)';
+  if (MODE !== 'inprocess' && COMPARE_PROJECTOR === 0) lines.push(report(http, await overHttp()));
+  for (let i = 0; MODE !== 'inprocess' && i < COMPARE_PROJECTOR; i++) {
+    lines.push(report(`${http}, projector on its own thread`, await overHttp()));
+    lines.push(report(`${http}, projector on the API thread`, await overHttp({ PROJECTOR_THREAD: 'false' })));
+  }
   if (process.argv.includes('--no-record')) return;
   record('Write side: durable commands per second', [
     `Workload: ${CLIENTS} concurrent clients, each registering a request and running 5 follow-up commands on it (accept, note, PATCH priority+tags, reply, close), for ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up. SQLite event store with synchronous=FULL (fsync per commit; concurrent commands share a commit). Script: \`npm run bench:commands\`.`,

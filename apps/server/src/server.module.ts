@@ -8,6 +8,6 @@ import { InfrastructureModule } from '@helpdesk/infrastructure';
 @Module({})
 export class ServerModule {
   static forRoot(config: ServerConfig): DynamicModule {
-    return { module: ServerModule, imports: [InfrastructureModule.forRoot(config), ApplicationModule, HttpApiModule] };
+    return { module: ServerModule, imports: [InfrastructureModule.forRoot(config, { runProjections: true, projectorThread: config.projectorThread }), ApplicationModule, HttpApiModule] };
   }
 }

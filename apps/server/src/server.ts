@@ -1,9 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { BootstrapService, MailboxPollers, OutboxReactor, PostponementScheduler, PROJECTION_RUNNER } from '@helpdesk/application';
+import { BootstrapService, MailboxPollers, OutboxReactor, PostponementScheduler, PROJECTION_RUNNER, type Projector } from '@helpdesk/application';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { createHttpApp, listeningUrl } from '@helpdesk/http';
 import { verifyStores, type ServerConfig } from '@helpdesk/infrastructure';
-import { DOCUMENT_STORE, type DocumentStore, type ProjectionRunner } from '@helpdesk/read-store';
+import { DOCUMENT_STORE, type DocumentStore } from '@helpdesk/read-store';
 import { ServerModule } from './server.module';
 
 export interface RunningServer {
@@ -25,8 +25,8 @@ export const startServer = async (config: ServerConfig): Promise<RunningServer> 
 
   const { adminToken } = await app.get(BootstrapService).run({ adminToken: config.bootstrapAdminToken });
   app.get(PostponementScheduler).start();
-  // The projector runs in-process and is woken by every append: reads lag writes by milliseconds.
-  await app.get<ProjectionRunner>(PROJECTION_RUNNER).start();
+  // The projector runs in-process (on a thread of its own) and is woken by every append: reads lag writes by milliseconds.
+  await app.get<Projector>(PROJECTION_RUNNER).start();
   // The mail channel runs in-process too: the outbox follows the log, a poller per IMAP mailbox.
   if (config.mail.enabled) {
     app.get(OutboxReactor).start();

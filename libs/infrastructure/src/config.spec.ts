@@ -19,6 +19,12 @@ describe('configuration from the environment', () => {
     expect(config.readStore).toEqual({ kind: 'sqlite' });
     expect(config.port).toBe(3000);
     expect(config.sqliteSynchronous).toBe('FULL');
+    expect(config.projectorThread).toBe(true);
+  });
+
+  it('runs the embedded projector on the API thread when asked; refuses a value that is not a yes or a no', () => {
+    expect(load({ PROJECTOR_THREAD: 'false' }).projectorThread).toBe(false);
+    expect(refused({ PROJECTOR_THREAD: 'sometimes' })).toContain('PROJECTOR_THREAD must be true or false');
   });
 
   it.each(['kurrentdb://localhost:2113?tls=false', 'kurrentdb+discover://a,b,c:2113', 'esdb://es:2113?tls=false', 'kdb://h:1'])('accepts the KurrentDB connection string %s', (url) => {

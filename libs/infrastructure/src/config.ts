@@ -18,6 +18,8 @@ export interface ServerConfig {
   readonly bodyLimitBytes: number;
   readonly bootstrapAdminToken: string | undefined;
   readonly logFormat: 'json' | 'text';
+  /** The embedded server's projector on a worker thread of its own (true) or on the API's thread. */
+  readonly projectorThread: boolean;
   readonly mail: MailServerConfig;
 }
 
@@ -149,6 +151,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): ServerConfig => {
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', env['BODY_LIMIT_BYTES'], 1024 * 1024, 1024, 64 * 1024 * 1024),
     bootstrapAdminToken: token || undefined,
     logFormat: oneOf('LOG_FORMAT', env['LOG_FORMAT'], ['json', 'text'] as const, 'json'),
+    projectorThread: flag('PROJECTOR_THREAD', env['PROJECTOR_THREAD'], true),
     mail: loadMailConfig(env, dataDir),
   };
 };

@@ -2,17 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Global, Inject, Logger, Module, Optional, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { MAIL_CONFIG, PROJECTION_PROGRESS, PROJECTION_RUNNER, PROJECTIONS, type MailConfig } from '@helpdesk/application';
+import { MAIL_CONFIG, PROJECTION_PROGRESS, PROJECTION_RUNNER, PROJECTIONS, type MailConfig, type Projector } from '@helpdesk/application';
 import { BLOB_STORE, DiskBlobStore, FileSecretStore, MAIL_STORE, SECRET_STORE, SqliteBlobStore, SqliteMailStore, type BlobStore, type MailStore } from '@helpdesk/mail';
-import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
+import { EVENT_STORE, type EventStore, type SqliteEventStore } from '@helpdesk/event-store';
 import { allProjections } from '@helpdesk/projections';
 import { CheckpointProgress, DOCUMENT_STORE, ProjectionRunner, type DocumentStore } from '@helpdesk/read-store';
 import type { ServerConfig } from './config';
-import { openDocumentStore, openEventStore } from './stores';
+import { ProjectorThread } from './projector-thread/projector-thread-host';
+import { openDocumentStore, openEventStore, sqliteFiles } from './stores';
 
 /** Which process this is: the projector runs in the embedded server and in the projector app only. */
 export interface InfrastructureOptions {
   readonly runProjections: boolean;
+  /**
+   * The embedded server: with both stores in SQLite, the projector runs on a worker thread beside the
+   * API's (ProjectorThread). A process that is only a projector runs it on its main thread.
+   */
+  readonly projectorThread?: boolean;
 }
 
 /**
@@ -29,17 +35,20 @@ export class InfrastructureModule implements OnApplicationShutdown {
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(MAIL_STORE) private readonly mail: MailStore,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
-    @Optional() @Inject(PROJECTION_RUNNER) private readonly runner?: ProjectionRunner,
+    @Optional() @Inject(PROJECTION_RUNNER) private readonly runner?: Projector,
   ) {}
 
   static forRoot(config: ServerConfig, options: InfrastructureOptions = { runProjections: true }): DynamicModule {
     const logger = new Logger('Projector');
+    const threaded = options.projectorThread === true && config.eventStore.kind === 'sqlite' && config.readStore.kind === 'sqlite';
     const projectionProviders: Provider[] = options.runProjections
       ? [
           {
             provide: PROJECTION_RUNNER,
-            useFactory: (events: EventStore, documents: DocumentStore) =>
-              new ProjectionRunner(events, documents, allProjections, { onError: (error) => logger.error(`Projection batch failed, retrying: ${String(error)}`) }),
+            useFactory: (events: EventStore, documents: DocumentStore): Projector =>
+              threaded
+                ? new ProjectorThread(events as SqliteEventStore, { eventsPath: sqliteFiles(config).events, readPath: sqliteFiles(config).read })
+                : new ProjectionRunner(events, documents, allProjections, { onError: (error) => logger.error(`Projection batch failed, retrying: ${String(error)}`) }),
             inject: [EVENT_STORE, DOCUMENT_STORE],
           },
           { provide: PROJECTION_PROGRESS, useExisting: PROJECTION_RUNNER },

@@ -3,17 +3,20 @@ import { KurrentDbEventStore, SqliteEventStore, type EventStore } from '@helpdes
 import { MongoDocumentStore, SqliteDocumentStore, type DocumentStore } from '@helpdesk/read-store';
 import type { ServerConfig } from './config';
 
+/** The embedded stores' files under DATA_DIR. */
+export const sqliteFiles = (config: ServerConfig) => ({ events: join(config.dataDir, 'events.sqlite'), read: join(config.dataDir, 'read.sqlite') });
+
 /** The event store the configuration names. Adapters connect lazily; `verifyStores` proves they answer. */
 export const openEventStore = (config: ServerConfig): EventStore =>
   config.eventStore.kind === 'kurrentdb'
     ? new KurrentDbEventStore({ connectionString: config.eventStore.url })
-    : new SqliteEventStore({ path: join(config.dataDir, 'events.sqlite'), synchronous: config.sqliteSynchronous });
+    : new SqliteEventStore({ path: sqliteFiles(config).events, synchronous: config.sqliteSynchronous });
 
 /** Read models are rebuildable from the log, so SQLite commits of read models need no fsync of their own. */
 export const openDocumentStore = (config: ServerConfig): DocumentStore =>
   config.readStore.kind === 'mongodb'
     ? new MongoDocumentStore({ url: config.readStore.url, database: config.readStore.database })
-    : new SqliteDocumentStore({ path: join(config.dataDir, 'read.sqlite'), synchronous: 'NORMAL' });
+    : new SqliteDocumentStore({ path: sqliteFiles(config).read, synchronous: 'NORMAL' });
 
 export class StoreUnreachable extends Error {}
 

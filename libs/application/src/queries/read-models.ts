@@ -12,6 +12,14 @@ export interface ProjectionProgress {
   waitFor(position: bigint, timeoutMs: number): Promise<boolean>;
 }
 
+/** What PROJECTION_RUNNER provides: the projector of this process (in-process, or on a thread of its own). */
+export interface Projector extends ProjectionProgress {
+  start(): Promise<void>;
+  /** Resolves when the version upgrades begun at start are done. */
+  upgraded(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** The read models by name: which collection serves each one right now (it changes after a rebuild). */
 @Injectable()
 export class ReadModels {

@@ -258,6 +258,34 @@ describe('SqliteEventStore on a file', () => {
     });
   });
 
+  describe('telling another instance about commits (a thread with its own connection)', () => {
+    it('calls onCommit after each commit that stored events, until unsubscribed', async () => {
+      const store = open({ path: aDatabaseFile() });
+      let calls = 0;
+      const unsubscribe = store.onCommit(() => calls++);
+      await store.append(aStream(), [anEvent()], 'no_stream');
+      await Promise.all([store.append(aStream(), [anEvent()], 'no_stream'), store.append(aStream(), [anEvent()], 'no_stream')]);
+      expect(calls).toBeGreaterThanOrEqual(2);
+      const before = calls;
+      unsubscribe();
+      await store.append(aStream(), [anEvent()], 'no_stream');
+      expect(calls).toBe(before);
+    });
+
+    it('wake() makes a subscription read the other instance\'s commit now, not at its next poll', async () => {
+      const path = aDatabaseFile();
+      // Polls so rarely that only the wake-up can deliver within the test.
+      const [reading, writing] = [open({ path, pollIntervalMs: 600_000 }), open({ path })];
+      writing.onCommit(() => reading.wake());
+      const category = aCategory();
+      const reader = new SubscriptionReader(reading.subscribe({ filter: { streamCategories: [category] } }));
+      expect(await reader.nothingWithin(50)).toBe(true);
+      const events = someEvents(2);
+      await writing.append(aStream(category), events, 'no_stream');
+      expect(idsOf(await reader.take(2, 5000))).toEqual(idsOf(events));
+    });
+  });
+
   describe('store close', () => {
     it('ends its open subscriptions', async () => {
       const store = new SqliteEventStore({ path: aDatabaseFile() });

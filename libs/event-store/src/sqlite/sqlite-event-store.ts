@@ -54,6 +54,7 @@ export class SqliteEventStore implements EventStore {
   private readonly commits: GroupCommit;
   private readonly feed: ChangeFeed;
   private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly commitListeners = new Set<() => void>();
   private closed = false;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -66,7 +67,14 @@ export class SqliteEventStore implements EventStore {
     this.reader = new EventReader(this.db);
     const dataVersion = this.db.prepare<[], number>('PRAGMA data_version').pluck();
     this.feed = new ChangeFeed(options.pollIntervalMs ?? 200, () => dataVersion.get()!);
-    this.commits = new GroupCommit(this.db, () => this.feed.notify(), options.maxBatch ?? 1000);
+    this.commits = new GroupCommit(
+      this.db,
+      () => {
+        this.feed.notify();
+        for (const listener of this.commitListeners) listener();
+      },
+      options.maxBatch ?? 1000,
+    );
   }
 
   async append(
@@ -105,6 +113,21 @@ export class SqliteEventStore implements EventStore {
     );
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * Called after each commit of this instance that stored events: how a reader elsewhere (another
+   * thread with its own connection) is told to look now instead of at its next poll. Returns the
+   * unsubscribe function.
+   */
+  onCommit(listener: () => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  /** Someone else committed to the file (see onCommit): live subscriptions read now. */
+  wake(): void {
+    if (!this.closed) this.feed.notify();
   }
 
   /** Group-commit counters since this instance opened. */

@@ -6,3 +6,4 @@ export * from './projection-rebuilder';
 export * from './projection-verifier';
 export * from './projected-event';
 export * from './checkpoint-progress';
+export * from './position-waiters';

@@ -3,6 +3,7 @@ import { collectionOf, type Projection } from '@helpdesk/projections';
 import { CheckpointConflictError, type DocumentStore } from '../document-store.port';
 import { BatchApplier, type ProjectionTarget } from './batch-applier';
 import { batched } from './batched';
+import { PositionWaiters } from './position-waiters';
 import { ProjectionRebuilder } from './projection-rebuilder';
 import { ProjectionRegistry, type RegistryEntry } from './projection-registry';
 import { toProjectedEvent } from './projected-event';
@@ -15,11 +16,8 @@ export interface ProjectionRunnerOptions {
   readonly lingerFrom?: number;
   /** Told about failures the runner will retry (a broken projection must not fail silently). */
   readonly onError?: (error: unknown) => void;
-}
-
-interface Waiter {
-  readonly position: bigint;
-  readonly resolve: (reached: boolean) => void;
+  /** Told each position every active projection has reached (a projector on a thread of its own reports it). */
+  readonly onProgress?: (position: bigint) => void;
 }
 
 /**
@@ -35,8 +33,7 @@ export class ProjectionRunner {
   private subscription: Subscription | undefined;
   private loop: Promise<void> | undefined;
   private stopped = false;
-  private reached: bigint | undefined;
-  private waiters: Waiter[] = [];
+  private readonly progress = new PositionWaiters();
   private upgrade: Promise<void> | undefined;
   private readonly stopping = new AbortController();
   private registryCheckedAt = 0;
@@ -89,20 +86,12 @@ export class ProjectionRunner {
 
   /** The position every active projection has reached (undefined before the first event). */
   position(): bigint | undefined {
-    return this.reached;
+    return this.progress.position();
   }
 
   /** Resolves true once every active projection has applied `position`, or false after `timeoutMs`. */
   waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
-    if (this.reached !== undefined && this.reached >= position) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter: Waiter = { position, resolve };
-      this.waiters.push(waiter);
-      setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(false);
-      }, timeoutMs).unref();
-    });
+    return this.progress.waitFor(position, timeoutMs);
   }
 
   async stop(): Promise<void> {
@@ -172,11 +161,8 @@ export class ProjectionRunner {
 
   private publish(position: bigint | undefined): void {
     if (position === undefined) return;
-    this.reached = position;
-    const ready = this.waiters.filter((w) => w.position <= position);
-    if (ready.length === 0) return;
-    this.waiters = this.waiters.filter((w) => w.position > position);
-    for (const waiter of ready) waiter.resolve(true);
+    this.progress.publish(position);
+    this.options.onProgress?.(position);
   }
 }
 
