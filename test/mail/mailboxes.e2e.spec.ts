@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectFieldError, expectProblem, expectStatus, registerUser, useE2e } from '../support/e2e-harness';
+import { randomUUID } from 'node:crypto';
+import { Streams } from '@helpdesk/application';
+import { events, expectFieldError, expectProblem, expectStatus, registerUser, useE2e } from '../support/e2e-harness';
 
 const PASSWORD = 'Imap-P4ssw0rd-that-must-never-leak';
 
@@ -54,6 +56,37 @@ describe('mailboxes', () => {
     expectProblem(await e2e.admin.post('/api/mail/mailboxes', { name: 'Help', address: 'help@helpdesk.test' }), 409, 'mailbox-address-in-use');
     expectProblem(await agent.client.post('/api/mail/mailboxes', { name: 'Mine', address: 'mine@helpdesk.test' }), 403);
     expectProblem(await e2e.admin.get('/api/mail/mailboxes/nope'), 404);
+  });
+
+  it('gives an address to one mailbox only, even to mailboxes created at the same moment; given up, it is free again', async () => {
+    const attempts = await Promise.all(Array.from({ length: 6 }, (_, i) => e2e.admin.post('/api/mail/mailboxes', { name: `Race ${i}`, address: 'race@helpdesk.test' })));
+    const won = attempts.filter((r) => r.status === 201);
+    expect(won).toHaveLength(1);
+    for (const lost of attempts.filter((r) => r.status !== 201)) expectProblem(lost, 409, 'mailbox-address-in-use');
+    const winner = won[0]!.body.id as string;
+    // An alias is an address like any other.
+    expectProblem(await e2e.admin.post('/api/mail/mailboxes', { name: 'Alias', address: 'other@helpdesk.test', aliases: ['RACE@helpdesk.test'] }), 409, 'mailbox-address-in-use');
+    // Moved to another address, the mailbox gives the old one up; removed, it gives up all of its own.
+    expectStatus(await e2e.admin.patch(`/api/mail/mailboxes/${winner}`, { address: 'race-2@helpdesk.test', aliases: ['race-3@helpdesk.test'] }), 200);
+    const next = await e2e.admin.post('/api/mail/mailboxes', { name: 'Next', address: 'race@helpdesk.test' });
+    expectStatus(next, 201);
+    expectProblem(await e2e.admin.post('/api/mail/mailboxes', { name: 'Late', address: 'race-3@helpdesk.test' }), 409, 'mailbox-address-in-use');
+    expectStatus(await e2e.admin.delete(`/api/mail/mailboxes/${winner}`), 200);
+    expectStatus(await e2e.admin.post('/api/mail/mailboxes', { name: 'Later', address: 'race-3@helpdesk.test', aliases: ['race-2@helpdesk.test'] }), 201);
+    expect((await events(e2e.store, Streams.mailboxAddress('race@helpdesk.test'))).map((e) => [e.type, e.data.mailboxId])).toEqual([
+      ['MailboxAddressClaimed', winner],
+      ['MailboxAddressReleased', winner],
+      ['MailboxAddressClaimed', next.body.id],
+    ]);
+  });
+
+  it('lets the address claim decide where the directory does not know yet (another API replica configuring a mailbox at the same moment)', async () => {
+    // What a replica's append that this server has not folded into its directory looks like in the log: only the claim.
+    await e2e.store.append(Streams.mailboxAddress('contested@helpdesk.test'), [{ id: randomUUID(), type: 'MailboxAddressClaimed', data: { address: 'contested@helpdesk.test', mailboxId: 'on-another-replica' } }], 'no_stream');
+    const refused = expectProblem(await e2e.admin.post('/api/mail/mailboxes', { name: 'Contested', address: 'Contested@helpdesk.test' }), 409, 'mailbox-address-in-use');
+    expect(refused.detail).toBe('contested@helpdesk.test already belongs to another mailbox');
+    // Nothing of the refused command was written.
+    expect((await e2e.admin.get('/api/mail/mailboxes')).body.map((m: { address: string }) => m.address)).not.toContain('contested@helpdesk.test');
   });
 
   it('takes an environment variable as the password\'s place', async () => {

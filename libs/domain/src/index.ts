@@ -44,6 +44,7 @@ export * from './mailbox/mailbox.settings';
 export * from './mailbox/mailbox.commands';
 export * from './mailbox/mailbox.events';
 export * from './mailbox/mailbox.decider';
+export * from './mailbox/mailbox-address.decider';
 export * from './mail-thread/message-id-claim';
 export * from './signature/signature';
 export * from './request/request.delivery';

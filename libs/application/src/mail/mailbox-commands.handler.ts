@@ -1,11 +1,23 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { conflict, mailboxDecider, type MailboxChanges, type MailboxCommand, type MailboxSettings, type MailboxSettingsInput, type ServerSettings } from '@helpdesk/domain';
+import {
+  conflict,
+  mailboxAddressDecider,
+  mailboxDecider,
+  type MailboxAddressCommand,
+  type MailboxChanges,
+  type MailboxCommand,
+  type MailboxEvent,
+  type MailboxSettings,
+  type MailboxSettingsInput,
+  type ServerSettings,
+} from '@helpdesk/domain';
 import { SECRET_STORE, type SecretStore } from '@helpdesk/mail';
 import { CatalogService } from '../catalog/catalog.service';
 import { commandMetadata, type CommandContext } from '../event-sourcing/command-context';
-import { CommandRunner, type CommandOutcome } from '../event-sourcing/command-runner';
+import { CommandRunner, type CommandOutcome, type UnitOfWork } from '../event-sourcing/command-runner';
 import { newId } from '../support/ids';
+import { Streams } from '../support/streams';
 import { MailboxDirectory } from './mailbox-directory';
 
 /** IMAP/SMTP settings as the API takes them: a password (kept in the secret store) or a reference to one. */
@@ -68,6 +80,7 @@ export class ConfigureMailboxHandler implements ICommandHandler<ConfigureMailbox
         }
         const events = mailboxDecider.decide(command, mailbox.state, await this.catalog.current());
         uow.append(mailbox, mailboxDecider, events);
+        await reserveAddresses(uow, ctx, id, current, events);
         const kept = new Set(events.flatMap((e) => (e.type === 'MailboxRemoved' ? [] : [e.data.settings.imap?.secretRef, e.data.settings.smtp?.secretRef])));
         replaced = events.length === 0 ? [] : [current?.imap?.secretRef, current?.smtp?.secretRef].filter((ref): ref is string => !!ref && ref.startsWith('secret:') && !kept.has(ref));
         return { id };
@@ -104,6 +117,29 @@ export class ConfigureMailboxHandler implements ICommandHandler<ConfigureMailbox
     }
   }
 }
+
+const addressesOf = (settings: MailboxSettings): string[] => [settings.address, ...settings.aliases];
+
+/**
+ * Claims every address the mailbox has after the change and releases those it gave up, in the same
+ * append as the mailbox's event: two mailboxes configured at once cannot both take an address (the
+ * directory check above only names the mailbox that has it). Claiming an address held already is a
+ * no-op, and claiming all of them also reserves those of a mailbox configured before reservations.
+ */
+const reserveAddresses = async (uow: UnitOfWork, ctx: CommandContext, mailboxId: string, before: MailboxSettings | null, events: readonly MailboxEvent[]) => {
+  const last = events[events.length - 1];
+  if (!last) return;
+  const after = last.type === 'MailboxRemoved' ? [] : addressesOf(last.data.settings);
+  const given = before ? addressesOf(before).filter((address) => !after.includes(address)) : [];
+  const commands: Omit<MailboxAddressCommand, 'metadata'>[] = [
+    ...after.map((address) => ({ type: 'ClaimMailboxAddress' as const, data: { address, mailboxId } })),
+    ...given.map((address) => ({ type: 'ReleaseMailboxAddress' as const, data: { address, mailboxId } })),
+  ];
+  for (const command of commands) {
+    const claim = await uow.load({ streamId: Streams.mailboxAddress(command.data.address), decider: mailboxAddressDecider });
+    uow.append(claim, mailboxAddressDecider, mailboxAddressDecider.decide({ ...command, metadata: commandMetadata(ctx) } as MailboxAddressCommand, claim.state, undefined));
+  }
+};
 
 const withoutPassword = <T extends { password?: string }>(server: T): Omit<T, 'password'> => {
   const { password: _password, ...rest } = server;

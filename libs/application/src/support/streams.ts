@@ -18,6 +18,8 @@ export const Streams = {
   /** Where an Idempotency-Key is recorded: one stream per actor and key. */
   idempotency: (actorId: string, key: string) => `idempotency-${sha256Hex(`${actorId}\n${key}`)}`,
   mailbox: (id: string) => `mailbox-${id}`,
+  /** One per normalised address a mailbox receives at: the claim that routes it to one mailbox only. */
+  mailboxAddress: (normalised: string) => `mailboxaddress-${sha256Hex(normalised)}`,
   /** One per normalised Message-ID: the claims that make import idempotent and thread replies. */
   messageId: (normalised: string) => `messageid-${sha256Hex(normalised)}`,
   signature: (agentId: string) => `signature-${agentId}`,
