@@ -104,4 +104,28 @@ describe('ProjectionRunner (real SQLite stores)', () => {
     expect(await upgraded.waitFor(next.position, 5000)).toBe(true);
     expect(await documents.get(collection, 'thing-a')).toMatchObject({ count: 3, types: ['Happened', 'Noted', 'Happened'] });
   }, 20_000);
+
+  it('follows a switch made elsewhere even when no event comes after it, and brings the new collection up to the head', async () => {
+    // A rebuild (the CLI) caught up to `first`; then an event came, which the live runner applied to the
+    // old collection; then the rebuild switched. Nothing is appended afterwards.
+    const v1 = tally(1, 'count');
+    const runner = await run([v1]);
+    const first = await events.append('thing-a', [event('Happened')], 'no_stream');
+    expect(await runner.waitFor(first.position, 5000)).toBe(true);
+    const rebuilt = `${collectionOf(v1)}_rebuilt`;
+    await documents.ensureCollection({ name: rebuilt, indexes: [] });
+    await documents.transaction(async (writer) => {
+      writer.upsert(rebuilt, 'thing-a', { id: 'thing-a', count: 1, _position: Number(first.position) });
+      writer.setCheckpoint(rebuilt, first.position, null);
+    });
+    const second = await events.append('thing-a', [event('Noted')], 0n);
+    expect(await runner.waitFor(second.position, 5000)).toBe(true);
+    const registry = new ProjectionRegistry(documents);
+    await documents.transaction(async (writer) => registry.write(writer, { name: 'tally', version: 1, active: rebuilt, building: null }));
+
+    const deadline = Date.now() + 10_000;
+    while ((await documents.checkpoint(rebuilt)) !== second.position && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await documents.checkpoint(rebuilt)).toBe(second.position);
+    expect(await documents.get(rebuilt, 'thing-a')).toMatchObject({ count: 2 });
+  }, 20_000);
 });

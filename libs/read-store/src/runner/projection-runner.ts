@@ -37,6 +37,8 @@ export class ProjectionRunner {
   private upgrade: Promise<void> | undefined;
   private readonly stopping = new AbortController();
   private registryCheckedAt = 0;
+  /** A rebuild switched collections: the current subscription ends and the targets are loaded again. */
+  private switched = false;
   /** How often the registry is re-read for switches made by a rebuild. */
   private static readonly REGISTRY_CHECK_MS = 250;
 
@@ -115,6 +117,7 @@ export class ProjectionRunner {
           await new Promise((resolve) => setTimeout(resolve, 1000));
         }
         // The failure may also be a switch made by a rebuild meanwhile: start again from the registry.
+        this.switched = false;
         this.targets = await this.loadTargets().catch(() => this.targets);
       }
     }
@@ -124,20 +127,35 @@ export class ProjectionRunner {
   private async follow(): Promise<void> {
     const from = lowest(this.targets.map((t) => t.checkpoint));
     this.publish(from);
-    this.subscription = this.events.subscribe({ fromPosition: from });
-    for await (const batch of batched(this.subscription, {
-      max: this.options.maxBatch ?? 2000,
-      lingerMs: this.options.lingerMs ?? 5,
-      lingerFrom: this.options.lingerFrom ?? 32,
-    })) {
-      // Checked before writing: a collection a rebuild switched away from (and dropped) is never written.
-      if (await this.targetsChanged()) {
-        await this.subscription.close();
-        return;
+    const subscription = this.events.subscribe({ fromPosition: from });
+    this.subscription = subscription;
+    // A switch is also looked for while no events come: events the runner applied to the old collection
+    // after the rebuild's last catch-up are in the new one only once the runner follows it from its
+    // checkpoint, and a quiet log would otherwise leave them out until the next event.
+    const watch = setInterval(() => {
+      void this.targetsChanged()
+        .then((changed) => (changed ? subscription.close() : undefined))
+        .catch(() => undefined);
+    }, ProjectionRunner.REGISTRY_CHECK_MS);
+    try {
+      for await (const batch of batched(subscription, {
+        max: this.options.maxBatch ?? 2000,
+        lingerMs: this.options.lingerMs ?? 5,
+        lingerFrom: this.options.lingerFrom ?? 32,
+      })) {
+        // Checked before writing: a collection a rebuild switched away from (and dropped) is never written.
+        if (this.switched || (await this.targetsChanged())) break;
+        const through = batch[batch.length - 1]!.position;
+        await this.applier.apply(this.targets, batch.map(toProjectedEvent), through);
+        this.publish(through);
       }
-      const through = batch[batch.length - 1]!.position;
-      await this.applier.apply(this.targets, batch.map(toProjectedEvent), through);
-      this.publish(through);
+    } finally {
+      clearInterval(watch);
+      await subscription.close();
+    }
+    if (this.switched) {
+      this.switched = false;
+      this.targets = await this.loadTargets();
     }
   }
 
@@ -150,12 +168,14 @@ export class ProjectionRunner {
     return targets;
   }
 
+  /** True (and `switched` set) once the registry names other collections than the ones being written. */
   private async targetsChanged(): Promise<boolean> {
+    if (this.switched) return true;
     if (Date.now() - this.registryCheckedAt < ProjectionRunner.REGISTRY_CHECK_MS) return false;
     this.registryCheckedAt = Date.now();
-    const current = await this.loadTargets();
-    if (current.every((t, i) => t.collection === this.targets[i]!.collection)) return false;
-    this.targets = current;
+    const current = await Promise.all(this.projections.map((projection) => this.registry.activeCollection(projection)));
+    if (current.every((collection, i) => collection === this.targets[i]!.collection)) return false;
+    this.switched = true;
     return true;
   }
 
