@@ -87,4 +87,29 @@ describe('ProjectorThread: the embedded projector on a worker thread', () => {
     host = new ProjectorThread(events, { eventsPath: join(dir, 'events.sqlite'), readPath: join(dir, 'read.sqlite') }, file);
     await expect(host.start()).rejects.toThrow('the disk is full');
   }, 30_000);
+
+  it('keeps trying when the thread it starts again fails to start', async () => {
+    const runs = join(dir, 'runs');
+    const file = scriptedThread(`
+      const run = (fs.existsSync(workerData.readPath) ? Number(fs.readFileSync(workerData.readPath, 'utf8')) : 0) + 1;
+      fs.writeFileSync(workerData.readPath, String(run));
+      if (run === 2) process.exit(4);
+      parentPort.postMessage({ type: 'progress', position: BigInt(run) });
+      parentPort.postMessage({ type: 'started' });
+      parentPort.on('message', (m) => {
+        if (m.type === 'appended' && run === 1) process.exit(3);
+        if (m.type === 'stop') { parentPort.postMessage({ type: 'stopped' }); parentPort.close(); }
+      });`);
+    host = new ProjectorThread(events, { eventsPath: join(dir, 'events.sqlite'), readPath: runs }, file);
+    await host.start();
+    await events.append('contact-c1', [contactCreated('c1', 'Carla')], 'no_stream');
+    // The first thread dies; the second ends before it starts; the third runs.
+    expect(await host.waitFor(3n, 15_000)).toBe(true);
+  }, 30_000);
+
+  it('fails to start when the thread ends before it has started', async () => {
+    const file = scriptedThread(`process.exit(5);`);
+    host = new ProjectorThread(events, { eventsPath: join(dir, 'events.sqlite'), readPath: join(dir, 'read.sqlite') }, file);
+    await expect(host.start()).rejects.toThrow('ended before it started (exit code 5)');
+  }, 30_000);
 });

@@ -8,6 +8,7 @@ import type { BatchLinger, FromProjectorThread, ProjectorThreadData, ToProjector
 
 const THREAD_FILE = join(__dirname, 'projector-thread.js');
 const RESTART_AFTER_MS = 1000;
+const MAX_RESTART_AFTER_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 /**
  * Off the API's thread, a busy batch can wait longer for more events: under load the six commands of a
@@ -92,9 +93,8 @@ export class ProjectorThread implements Projector {
           case 'error':
             this.logger.error(message.message);
             if (message.fatal && !started) {
-              this.stopping = true;
-              void worker.terminate();
               reject(new Error(message.message));
+              void worker.terminate();
             }
             return;
           case 'stopped':
@@ -108,14 +108,25 @@ export class ProjectorThread implements Projector {
       worker.on('exit', (code) => {
         if (this.worker === worker) this.worker = undefined;
         upgraded();
-        if (this.stopping || !started) return;
+        if (!started) return reject(new Error(`The projector thread ended before it started (exit code ${code})`));
+        if (this.stopping) return;
         // Its work is in the read store with its checkpoints: a new thread goes on from there.
         this.logger.error(`The projector thread ended (exit code ${code}); starting it again in ${RESTART_AFTER_MS} ms`);
-        setTimeout(() => {
-          if (!this.stopping) this.spawn().catch((error: unknown) => this.logger.error(`The projector thread did not start again: ${String(error)}`));
-        }, RESTART_AFTER_MS).unref();
+        this.restart(RESTART_AFTER_MS);
       });
     });
+  }
+
+  /** Until a thread runs again (or the server stops), waiting longer after each failed start. */
+  private restart(afterMs: number): void {
+    setTimeout(() => {
+      if (this.stopping) return;
+      this.spawn().catch((error: unknown) => {
+        const next = Math.min(afterMs * 2, MAX_RESTART_AFTER_MS);
+        this.logger.error(`The projector thread did not start again (${error instanceof Error ? error.message : String(error)}); next try in ${next} ms`);
+        this.restart(next);
+      });
+    }, afterMs).unref();
   }
 
   private send(message: ToProjectorThread): void {
