@@ -195,6 +195,13 @@ describe('agents and authentication over HTTP', () => {
       expect(health.body.status).toBe('ok');
       expect(Number.isInteger(health.body.eventStore.headPosition)).toBe(true);
       expect(health.body.eventStore.headPosition).toBe(Number(await e2e.store.headPosition()));
+      // How far the read models have got: once a read has waited for the head, health says they are there.
+      const head = Number(await e2e.store.headPosition());
+      expectStatus(await e2e.admin.get('/api/dashboard', { 'x-min-position': String(head) }), 200);
+      const after = (await e2e.anonymous.get('/health')).body;
+      expect(after.readModels.position).toBeGreaterThanOrEqual(head);
+      expect(after.readModels.behind).toBe(after.eventStore.headPosition - after.readModels.position);
+      expect(after.readModels.behind).toBeGreaterThanOrEqual(0);
       expectStatus(await e2e.anonymous.get('/api/docs'), 200);
       expectStatus(await e2e.anonymous.get('/api/docs/openapi.json'), 200);
     });

@@ -50,6 +50,10 @@ describe('api + projector + mail-gateway as separate processes (SQLite stores)',
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: created.body.id, title: 'VPN drops every hour', number: created.body.number });
     expect(Number(read.headers.get('x-read-position'))).toBeGreaterThanOrEqual(created.body.position);
+    // The api, which runs no projector, reads how far the read models are from their checkpoints.
+    const health = (await httpClient(api.url).get('/health')).body;
+    expect(health.readModels.position).toBeGreaterThanOrEqual(created.body.position);
+    expect(health.readModels.behind).toBe(Math.max(health.eventStore.headPosition - health.readModels.position, 0));
   });
 
   it('two projector instances do not apply anything twice: counts match the log exactly', async () => {

@@ -10,6 +10,8 @@ export const PROJECTION_PROGRESS = Symbol('ProjectionProgress');
 export interface ProjectionProgress {
   position(): bigint | undefined;
   waitFor(position: bigint, timeoutMs: number): Promise<boolean>;
+  /** Where the read models are right now (read afresh where another process runs the projector). */
+  current(): Promise<bigint | undefined>;
 }
 
 /** What PROJECTION_RUNNER provides: the projector of this process (in-process, or on a thread of its own). */

@@ -61,6 +61,10 @@ export class ProjectorThread implements Projector {
     return this.progress.waitFor(position, timeoutMs);
   }
 
+  async current(): Promise<bigint | undefined> {
+    return this.progress.position();
+  }
+
   /** The thread finishes its batch, closes its connections and ends; one that hangs is terminated. */
   async stop(): Promise<void> {
     this.stopping = true;

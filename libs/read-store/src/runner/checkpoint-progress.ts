@@ -33,6 +33,10 @@ export class CheckpointProgress {
     }
   }
 
+  current(): Promise<bigint | undefined> {
+    return this.read();
+  }
+
   private async read(): Promise<bigint | undefined> {
     let lowest: bigint | undefined;
     for (const projection of this.projections) {

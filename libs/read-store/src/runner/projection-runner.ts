@@ -91,6 +91,10 @@ export class ProjectionRunner {
     return this.progress.position();
   }
 
+  async current(): Promise<bigint | undefined> {
+    return this.progress.position();
+  }
+
   /** Resolves true once every active projection has applied `position`, or false after `timeoutMs`. */
   waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
     return this.progress.waitFor(position, timeoutMs);
