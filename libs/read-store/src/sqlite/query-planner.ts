@@ -1,31 +1,17 @@
-import { Filter, SortKey, UnindexedQueryError } from '../document-store.port';
+import { Filter, SortKey } from '../document-store.port';
+import { chooseForCount, chooseForCountBy, chooseForFind, type Direction, type IndexCandidate, indexCandidates } from '../index-choice';
 import { CollectionInfo, StoredIndex } from './catalog';
 import { countByFromCounter, countFromCounter } from './counters';
 import { CursorKeys, queryShape } from './cursor';
-import {
-  Condition,
-  elementPredicate,
-  isEquality,
-  isMembership,
-  isRangeOnly,
-  normaliseFilter,
-  predicate,
-  SqlPart,
-} from './filters';
+import { Condition, elementPredicate, isMembership, normaliseFilter, predicate, SqlPart } from './filters';
 import { assertField, NULL_KEY_SQL, selectElements, sqlName } from './sql-names';
 
 /**
- * Turns a port query into SQL that walks one declared index, or refuses it (UnindexedQueryError).
- *
- * An index (f0 .. fn) serves: equality or `in` on a prefix f0 .. fp-1, then a range and/or the sort on fp
- * (and further sort keys on fp+1 ...). Other conditions are tested on the rows that index range yields. The
- * SQL names the chosen index (INDEXED BY), so SQLite cannot fall back to a scan behind our back: if it could
- * not use the index, preparing the statement would fail. A multikey index (a side table with a row per
- * array element) serves a query only when its array field is in the equality prefix: otherwise a document
- * would come once per element.
+ * Turns a port query into SQL that walks one declared index, or refuses it (UnindexedQueryError). Which index
+ * is the port's rule, shared with the MongoDB adapter (index-choice.ts); a multikey index is a side table with a
+ * row per array element. The SQL names the chosen index (INDEXED BY), so SQLite cannot fall back to a scan
+ * behind our back: if it could not use the index, preparing the statement would fail.
  */
-
-export type Direction = 'asc' | 'desc';
 
 /** How rows are reached: a FROM clause and the key expression of each field it serves. */
 interface Access {
@@ -38,14 +24,7 @@ interface Access {
   key(field: string): string | undefined;
 }
 
-interface Candidate {
-  readonly index: StoredIndex;
-  readonly position: number;
-  /** Conditions on fields[0 .. prefix-1] all have values (equality or in). */
-  readonly prefix: number;
-  /** A bound-only condition on fields[prefix]. */
-  readonly range?: Condition;
-}
+type Candidate = IndexCandidate<StoredIndex>;
 
 export interface PlannedQuery {
   readonly sql: string;
@@ -64,32 +43,10 @@ export interface FindPlan {
 export function planFind(info: CollectionInfo, filter: Filter | undefined, sort: readonly SortKey[] | undefined): FindPlan {
   const conditions = normaliseFilter(filter);
   const byField = new Map(conditions.map((c) => [c.field, c]));
-  const given = validateSort(sort);
-  const direction: Direction = given.length > 0 ? given[given.length - 1].direction : 'asc';
-  // Sorting by a field held constant by an equality changes nothing: it is dropped before matching indexes.
-  const order = given.filter((k) => !isEquality(byField.get(k.field)));
-  if (order.some((k) => k.direction !== direction)) {
-    throw new UnindexedQueryError(info.name, `${describe(conditions, given)}: mixed sort directions`);
-  }
-
-  let best: { candidate: Candidate; score: number[] } | undefined;
-  for (const candidate of candidates(info, byField)) {
-    const { index, prefix, range } = candidate;
-    if (index.multikey !== undefined && index.fields.indexOf(index.multikey) >= prefix) continue;
-    const sortServed = order.every((k, i) => index.fields[prefix + i] === k.field);
-    if (!sortServed || (prefix === 0 && !range && order.length === 0)) continue;
-    const inPrefix = index.fields.slice(0, prefix).some((f) => isMembership(byField.get(f)));
-    const needsSort = inPrefix || (order.length === 0 && prefix < index.fields.length);
-    const score = [prefix + (range ? 1 : 0), -seeks(candidate, byField), needsSort ? 0 : 1, -index.fields.length, -candidate.position];
-    if (!best || compareScores(score, best.score) > 0) best = { candidate, score };
-  }
-  if (!best && (conditions.length > 0 || order.length > 0)) {
-    throw new UnindexedQueryError(info.name, describe(conditions, given));
-  }
-
-  const access = accessFor(info, best?.candidate.index);
-  const served = new Set(best ? best.candidate.index.fields.slice(0, best.candidate.prefix) : []);
-  const range = best?.candidate.range;
+  const { given, order, direction, candidate: best } = chooseForFind(info.name, candidates(info, byField), conditions, byField, sort);
+  const access = accessFor(info, best?.index);
+  const served = new Set(best ? best.index.fields.slice(0, best.prefix) : []);
+  const range = best?.range;
   const orderKeys = [...order.map((k) => access.key(k.field)!), access.id];
   const distinct = distinctNeeded(access, byField);
   const shape = queryShape(['find', info.name, conditions, given]);
@@ -147,16 +104,7 @@ export function planCount(info: CollectionInfo, filter: Filter | undefined): Pla
 
 /** The index range that finds the documents matching every condition (else UnindexedQueryError). */
 function countCandidate(info: CollectionInfo, conditions: readonly Condition[], byField: ReadonlyMap<string, Condition>): Candidate {
-  let best: { candidate: Candidate; score: number[] } | undefined;
-  for (const candidate of candidates(info, byField)) {
-    const { index, prefix, range } = candidate;
-    if (index.multikey !== undefined && index.fields.indexOf(index.multikey) >= prefix) continue;
-    if (prefix === 0 && !range) continue;
-    const score = [prefix + (range ? 1 : 0), -seeks(candidate, byField), -index.fields.length, -candidate.position];
-    if (!best || compareScores(score, best.score) > 0) best = { candidate, score };
-  }
-  if (!best) throw new UnindexedQueryError(info.name, describe(conditions, []));
-  return best.candidate;
+  return chooseForCount(info.name, candidates(info, byField), conditions, byField);
 }
 
 /**
@@ -171,31 +119,11 @@ export function planCountBy(info: CollectionInfo, field: string, filter: Filter 
   const byField = new Map(conditions.map((c) => [c.field, c]));
   const arrayField = info.arrayFields.has(field);
   if (arrayField && byField.has(field)) return countByElements(info, field, conditions, byField);
-  let best: { candidate: Candidate; score: number[] } | undefined;
-  for (const candidate of candidates(info, byField)) {
-    const { index, prefix, range } = candidate;
-    const grouped = index.fields[prefix] === field;
-    if (arrayField && index.multikey !== field) continue;
-    // Unconstrained, an array field yields a row per element: fine only when those elements are the groups.
-    const perElement = grouped && index.multikey === field;
-    if (index.multikey !== undefined && index.fields.indexOf(index.multikey) >= prefix && !perElement) continue;
-    if (prefix === 0 && !range && !grouped) continue;
-    const score = [
-      prefix + (range ? 1 : 0),
-      -seeks(candidate, byField),
-      grouped ? 1 : 0,
-      index.fields.includes(field) ? 1 : 0,
-      -index.fields.length,
-    ];
-    if (!best || compareScores(score, best.score) > 0) best = { candidate, score };
-  }
-  if (!best) {
-    throw new UnindexedQueryError(info.name, `${describe(conditions, [])}, counted by ${field}`);
-  }
-  const access = accessFor(info, best.candidate.index);
+  const chosen = chooseForCountBy(info.name, candidates(info, byField), conditions, byField, field, arrayField);
+  const access = accessFor(info, chosen.index);
   const key = access.key(field);
   const group = key ?? info.key('d', field);
-  const conditioned = conditionsOn(info, access, best.candidate, conditions);
+  const conditioned = conditionsOn(info, access, chosen, conditions);
   const from = key === undefined ? access.from : conditioned.from;
   const counted = distinctNeeded(access, byField) ? `count(DISTINCT ${access.id})` : 'count(*)';
   return {
@@ -234,14 +162,7 @@ export function residualOnDocuments(info: CollectionInfo, conditions: readonly C
 }
 
 function candidates(info: CollectionInfo, byField: ReadonlyMap<string, Condition>): Candidate[] {
-  return info.stored.indexes.map((index, position) => {
-    let prefix = 0;
-    while (prefix < index.fields.length && byField.get(index.fields[prefix])?.values !== undefined) prefix += 1;
-    const next = index.fields[prefix];
-    const condition = next === undefined ? undefined : byField.get(next);
-    const range = isRangeOnly(condition) && next !== index.multikey ? condition : undefined;
-    return { index, position, prefix, range };
-  });
+  return indexCandidates(info.stored.indexes, (index) => index.multikey, byField);
 }
 
 function accessFor(info: CollectionInfo, index: StoredIndex | undefined): Access {
@@ -298,21 +219,6 @@ function residual(info: CollectionInfo, access: Access, condition: Condition): S
   return predicate(access.key(field) ?? info.key('d', field), condition);
 }
 
-function validateSort(sort: readonly SortKey[] | undefined): SortKey[] {
-  if (sort === undefined) return [];
-  if (!Array.isArray(sort)) throw new TypeError('sort must be an array of { field, direction }');
-  const seen = new Set<string>();
-  return sort.map((key) => {
-    assertField(key?.field);
-    if (key.direction !== 'asc' && key.direction !== 'desc') {
-      throw new TypeError(`sort on ${key.field}: direction must be 'asc' or 'desc'`);
-    }
-    if (seen.has(key.field)) throw new TypeError(`sort names ${key.field} twice`);
-    seen.add(key.field);
-    return { field: key.field, direction: key.direction };
-  });
-}
-
 /**
  * The rows after a cursor in (k1, ..., id) order. Spelt out rather than as a row value `(k1, id) > (?, ?)`:
  * SQLite seeks an index on columns by a row value, but not an index on expressions; `k1 >= ?` it seeks by,
@@ -337,27 +243,4 @@ export function keyset(keys: readonly string[], after: CursorKeys, direction: Di
 
 function whereClause(parts: readonly SqlPart[]): string {
   return parts.length === 0 ? '' : ` WHERE ${parts.map((p) => `(${p.sql})`).join(' AND ')}`;
-}
-
-/**
- * How many index ranges the prefix makes SQLite walk (the product of its `in` list sizes). Without statistics
- * this is the best guess at selectivity between two indexes with prefixes of the same length: `contactIds in
- * [two ids]` narrows more than `status in [every status]`.
- */
-function seeks(candidate: Candidate, byField: ReadonlyMap<string, Condition>): number {
-  return candidate.index.fields
-    .slice(0, candidate.prefix)
-    .reduce((n, f) => n * Math.max(1, byField.get(f)?.values?.length ?? 1), 1);
-}
-
-/** Scores are compared element by element, higher is better. */
-function compareScores(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
-}
-
-function describe(conditions: readonly Condition[], sort: readonly SortKey[]): string {
-  const filter = conditions.length === 0 ? 'no filter' : `filter on ${conditions.map((c) => c.field).join(', ')}`;
-  const order = sort.length === 0 ? '' : `, sort by ${sort.map((k) => `${k.field} ${k.direction}`).join(', ')}`;
-  return filter + order;
 }
