@@ -22,6 +22,25 @@ export function assertField(field: unknown): asserts field is string {
   }
 }
 
+// ---- documents and checkpoints -----------------------------------------------------------------------------
+
+/** Positions are the event store's: a bigint that fits a signed 64-bit integer (SQLite INTEGER, BSON Long). */
+export const MAX_POSITION = (1n << 63n) - 1n;
+
+export function assertId(id: unknown): asserts id is string {
+  if (typeof id !== 'string' || id.length === 0) throw new TypeError('A document id is a non-empty string');
+}
+
+export function assertCheckpointName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || name.length === 0) throw new TypeError('A checkpoint name is a non-empty string');
+}
+
+export function assertPosition(name: string, position: unknown): asserts position is bigint {
+  if (typeof position !== 'bigint' || position < 0n || position > MAX_POSITION) {
+    throw new TypeError(`Checkpoint ${name}: a position is a bigint from 0n to 2^63-1, got ${String(position)}`);
+  }
+}
+
 // ---- filters ----------------------------------------------------------------------------------------------
 
 export interface Bound {

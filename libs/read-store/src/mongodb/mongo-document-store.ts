@@ -38,13 +38,13 @@ import {
 import { CheckpointConflictError, hasCode, MongoCode } from './errors';
 import { loadMongoDriver, MongoDriver } from './mongo-driver';
 import {
-  assertCheckpointName,
   Expectation,
   MongoDocumentWriter,
   serialiseDocument,
   StoredDocument,
   WriterBackend,
 } from './mongo-document-writer';
+import { assertCheckpointName } from '../port-rules';
 import { assertId, assertName, fieldPath, mongoName, Row, TEXT_KEYS } from './names';
 import { assertPosition, positionFromStored } from './positions';
 import { planCount, planCountBy, planFind } from './query-planner';

@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
 import { DocumentWriter } from '../document-store.port';
+import { assertCheckpointName } from '../port-rules';
 import { counterDeltas, counterProjection, counterUpdates } from './counters';
 import { CollectionInfo, parallelArrays } from './definitions';
 import { CheckpointConflictError } from './errors';
@@ -51,10 +52,6 @@ export function serialiseDocument(collection: string, id: string, document: unkn
     throw new TypeError(`A document of ${collection} must serialise to a JSON object (id ${id})`);
   }
   return copy as Record<string, unknown>;
-}
-
-export function assertCheckpointName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.length === 0) throw new TypeError('A checkpoint name is a non-empty string');
 }
 
 /**

@@ -7,9 +7,7 @@
 
 export { assertField, assertName } from '../port-rules';
 
-export function assertId(id: unknown): asserts id is string {
-  if (typeof id !== 'string' || id.length === 0) throw new TypeError('A document id is a non-empty string');
-}
+export { assertId } from '../port-rules';
 
 /*
  * A stored document of collection `c` lives in the MongoDB collection `c` as

@@ -1,4 +1,5 @@
 import type { Long } from 'mongodb';
+import { assertPosition } from '../port-rules';
 
 /** What converting needs of the driver: its Long class (passed in, so that this file loads nothing). */
 export interface LongClass {
@@ -7,13 +8,7 @@ export interface LongClass {
 }
 
 /** A position is an int64 that is not negative: what the port's checkpoints and the event stores' positions are. */
-export const MAX_POSITION = (1n << 63n) - 1n;
-
-export function assertPosition(name: string, position: unknown): asserts position is bigint {
-  if (typeof position !== 'bigint' || position < 0n || position > MAX_POSITION) {
-    throw new TypeError(`Checkpoint ${name}: a position is a bigint from 0n to 2^63-1, got ${String(position)}`);
-  }
-}
+export { assertPosition, MAX_POSITION } from '../port-rules';
 
 /**
  * A position as stored: a BSON Long (int64), so that `$lt` / `$gt` compare positions numerically (a string would

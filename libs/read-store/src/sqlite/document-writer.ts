@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { CheckpointConflictError, type DocumentWriter } from '../document-store.port';
+import { assertCheckpointName, assertId, assertPosition } from '../port-rules';
 import { CollectionInfo, readCatalog } from './catalog';
 import { makeMultikey, noteBulkArrays, parallelArrays, textIndexSql } from './collection-schema';
 import { StatementCache } from './read-store-database';
@@ -12,7 +13,6 @@ export interface PendingLimits {
   readonly maxPendingBytes: number;
 }
 
-const MAX_POSITION = (1n << 63n) - 1n;
 
 /** SQL of the statements a transaction runs per collection (the text is the statement cache's key). */
 export const documentSql = {
@@ -483,12 +483,8 @@ function inOrder(ids: string[]): string[] {
 }
 
 export function assertCheckpoint(name: unknown, position: unknown): asserts position is bigint {
-  if (typeof name !== 'string' || name.length === 0) throw new TypeError('A checkpoint name is a non-empty string');
-  if (typeof position !== 'bigint' || position < 0n || position > MAX_POSITION) {
-    throw new TypeError(`Checkpoint ${name}: a position is a bigint from 0n to 2^63-1, got ${String(position)}`);
-  }
+  assertCheckpointName(name);
+  assertPosition(name, position);
 }
 
-export function assertId(id: unknown): asserts id is string {
-  if (typeof id !== 'string' || id.length === 0) throw new TypeError('A document id is a non-empty string');
-}
+export { assertId };
