@@ -1,6 +1,6 @@
 import type { MongoClient } from 'mongodb';
 import { wordsOf } from '../text-search';
-import { compareValues, evaluate, matches, Stored, valueAt } from './mongo-semantics';
+import { aggregate, compareValues, matches, sortDocuments, Stored, valueAt } from './mongo-semantics';
 
 /*
  * An in-memory MODEL of the part of the MongoDB driver and server the store uses: collections, indexes (by
@@ -65,20 +65,6 @@ function project(document: Doc, projection: Record<string, unknown> | undefined)
     target[parts[parts.length - 1]] = copy(value);
   }
   return out;
-}
-
-function sortDocs(documents: Doc[], sort: Record<string, number> | undefined): Doc[] {
-  if (!sort) return documents;
-  const keys = Object.entries(sort);
-  return [...documents].sort((a, b) => {
-    for (const [path, direction] of keys) {
-      const va = valueAt(a, path);
-      const vb = valueAt(b, path);
-      const order = compareValues(typeof va === 'symbol' ? null : va, typeof vb === 'symbol' ? null : vb);
-      if (order !== 0) return order * direction;
-    }
-    return 0;
-  });
 }
 
 class ModelCursor<T> {
@@ -155,7 +141,7 @@ class ModelCollection {
   find(filter: Doc, options?: Options): ModelCursor<Doc> {
     return new ModelCursor(() => {
       this.checkHint(options);
-      const found = sortDocs(this.all(options).filter((d) => matches(d as Stored, filter)), options?.sort);
+      const found = sortDocuments(this.all(options).filter((d) => matches(d as Stored, filter)), options?.sort);
       return found.slice(0, options?.limit || undefined).map((d) => project(d, options?.projection));
     });
   }
@@ -230,83 +216,19 @@ class ModelCollection {
   }
 
   private runPipeline(pipeline: readonly Doc[], options?: Options): Doc[] {
-    let current = this.all(options).map(copy);
-    const scores = new WeakMap<Doc, number>();
-    for (const stage of pipeline) {
-      const [name, spec] = Object.entries(stage)[0] as [string, Doc];
-      switch (name) {
-        case '$match': {
-          const { $text, ...rest } = spec as { $text?: { $search: string } } & Doc;
-          if ($text) {
-            const text = this.data(options)?.indexes.find((i) => i.weights);
-            if (!text) throw new ModelError('text index required for $text query', 27);
-            current = current.filter((d) => {
-              const score = textScore(d, text.weights!, $text.$search.split(' '));
-              scores.set(d, score);
-              return score > 0;
-            });
-          }
-          current = current.filter((d) => matches(d as Stored, rest));
-          break;
-        }
-        case '$project':
-          current = current.map((d) => {
-            const out: Doc = spec._id === 0 ? {} : { _id: d._id };
-            for (const [key, value] of Object.entries(spec)) {
-              if (key === '_id') continue;
-              if (value === 1) out[key] = d[key];
-              else if ((value as Doc).$meta === 'textScore') out[key] = scores.get(d) ?? 0;
-              else out[key] = evaluate(value, d);
-            }
-            return out;
-          });
-          break;
-        case '$set':
-          current = current.map((d) => ({ ...d, ...Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, evaluate(v, d)])) }));
-          break;
-        case '$unwind': {
-          const path = (spec as unknown as string).slice(1);
-          current = current.flatMap((d) => {
-            const value = d[path];
-            if (Array.isArray(value)) return value.map((element) => ({ ...d, [path]: element }));
-            return value === undefined || value === null ? [] : [d];
-          });
-          break;
-        }
-        case '$group': {
-          const groups = new Map<string, Doc>();
-          for (const d of current) {
-            const id = evaluate(spec._id, d) ?? null;
-            const group = groups.get(keyOf(id)) ?? { _id: id };
-            for (const [field, accumulator] of Object.entries(spec)) {
-              if (field === '_id') continue;
-              group[field] = ((group[field] as number | undefined) ?? 0) + ((evaluate((accumulator as Doc).$sum, d) as number) ?? 0);
-            }
-            groups.set(keyOf(id), group);
-          }
-          current = [...groups.values()];
-          break;
-        }
-        case '$sort':
-          current = sortDocs(current, spec as Record<string, number>);
-          break;
-        case '$limit':
-          current = current.slice(0, spec as unknown as number);
-          break;
-        case '$merge': {
-          const { into } = spec as { into: string };
-          new ModelCollection(this.client, into).bulkWrite(
-            current.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
-            options,
-          );
-          current = [];
-          break;
-        }
-        default:
-          throw new Error(`The model does not run ${name}`);
-      }
-    }
-    return current;
+    return aggregate(this.all(options).map(copy), pipeline, {
+      textScorer: (search) => {
+        const text = this.data(options)?.indexes.find((i) => i.weights);
+        if (!text) throw new ModelError('text index required for $text query', 27);
+        return (document) => textScore(document, text.weights!, search.split(' '));
+      },
+      merge: (into, documents) => {
+        new ModelCollection(this.client, into).bulkWrite(
+          documents.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
+          options,
+        );
+      },
+    });
   }
 
   listIndexes(): ModelCursor<Doc> {

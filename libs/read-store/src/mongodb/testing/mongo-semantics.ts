@@ -194,21 +194,62 @@ export function evaluate(expression: unknown, document: Record<string, unknown>,
   }
 }
 
-/** An aggregation pipeline of the stages the adapter writes, on the model ($merge: the documents it would write). */
-export function aggregate(documents: readonly Record<string, unknown>[], pipeline: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+/** What a pipeline needs from its surroundings: the text index for `$text`, and a place for `$merge` to write. */
+export interface PipelineHooks {
+  /** How documents score for a `$text` search (0: no match); may refuse it. Without it, `$text` is refused. */
+  readonly textScorer?: (search: string) => (document: Record<string, unknown>) => number;
+  /** Writes what `$merge` would write; without it, the pipeline answers those documents. */
+  readonly merge?: (into: string, documents: Record<string, unknown>[]) => void;
+}
+
+/** Documents ordered as a MongoDB sort ({ path: 1 | -1, ... }) orders them. */
+export function sortDocuments<D extends Record<string, unknown>>(documents: readonly D[], sort: Record<string, number> | undefined): D[] {
+  if (!sort) return [...documents];
+  const keys = Object.entries(sort);
+  return [...documents].sort((a, b) => {
+    for (const [path, direction] of keys) {
+      const va = valueAt(a, path);
+      const vb = valueAt(b, path);
+      const order = compareValues(typeof va === 'symbol' ? null : va, typeof vb === 'symbol' ? null : vb);
+      if (order !== 0) return order * direction;
+    }
+    return 0;
+  });
+}
+
+/** An aggregation pipeline of the stages the adapter writes, on the model. */
+export function aggregate(
+  documents: readonly Record<string, unknown>[],
+  pipeline: readonly Record<string, unknown>[],
+  hooks: PipelineHooks = {},
+): Record<string, unknown>[] {
   let current = documents.map((d) => ({ ...d }));
+  const scores = new WeakMap<Record<string, unknown>, number>();
   for (const stage of pipeline) {
     const [name, spec] = Object.entries(stage)[0] as [string, Record<string, unknown>];
     switch (name) {
-      case '$match':
-        current = current.filter((d) => matches(d as Stored, spec));
+      case '$match': {
+        const { $text, ...rest } = spec as { $text?: { $search: string } } & Record<string, unknown>;
+        if ($text) {
+          if (!hooks.textScorer) throw new Error('The model runs $text only on a collection with a text index');
+          const score = hooks.textScorer($text.$search);
+          current = current.filter((d) => {
+            const value = score(d);
+            scores.set(d, value);
+            return value > 0;
+          });
+        }
+        current = current.filter((d) => matches(d as Stored, rest));
         break;
+      }
       case '$project':
         current = current.map((d) => {
           const out: Record<string, unknown> = spec._id === 0 ? {} : { _id: d._id };
           for (const [key, value] of Object.entries(spec)) {
             if (key === '_id') continue;
-            out[key] = value === 1 ? d[key] : evaluate(value, d);
+            if (value === 1) out[key] = d[key];
+            else if ((value as { $meta?: string }).$meta === 'textScore') out[key] = scores.get(d) ?? 0;
+            else out[key] = evaluate(value, d);
           }
           return out;
         });
@@ -233,15 +274,25 @@ export function aggregate(documents: readonly Record<string, unknown>[], pipelin
           const group = groups.get(key) ?? { _id: id };
           for (const [field, accumulator] of Object.entries(spec)) {
             if (field === '_id') continue;
-            const { $sum } = accumulator as { $sum: unknown };
-            group[field] = ((group[field] as number | undefined) ?? 0) + (evaluate($sum, d) as number);
+            // $sum counts what is not a number as 0.
+            group[field] = ((group[field] as number | undefined) ?? 0) + ((evaluate((accumulator as { $sum: unknown }).$sum, d) as number | undefined) ?? 0);
           }
           groups.set(key, group);
         }
         current = [...groups.values()];
         break;
       }
+      case '$sort':
+        current = sortDocuments(current, spec as Record<string, number>);
+        break;
+      case '$limit':
+        current = current.slice(0, spec as unknown as number);
+        break;
       case '$merge':
+        if (hooks.merge) {
+          hooks.merge((spec as { into: string }).into, current);
+          current = [];
+        }
         break;
       default:
         throw new Error(`The model does not run ${name}`);
