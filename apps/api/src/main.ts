@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { BootstrapService } from '@helpdesk/application';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { createHttpApp, listeningUrl } from '@helpdesk/http';
-import { announce, launch, verifyStores } from '@helpdesk/infrastructure';
+import { announce, apiBodyLimits, launch, verifyStores } from '@helpdesk/infrastructure';
 import { DOCUMENT_STORE, type DocumentStore } from '@helpdesk/read-store';
 import { ApiModule } from './api.module';
 
@@ -11,11 +11,7 @@ import { ApiModule } from './api.module';
  * reads wait for the projector through the read store's checkpoints (X-Min-Position).
  */
 launch(async (config) => {
-  const app = await createHttpApp(ApiModule.forRoot(config), {
-    bodyLimitBytes: config.bodyLimitBytes,
-    rawMessageLimitBytes: config.mail.maxMessageBytes + 64 * 1024,
-    logFormat: config.logFormat,
-  });
+  const app = await createHttpApp(ApiModule.forRoot(config), { ...apiBodyLimits(config), logFormat: config.logFormat });
   await verifyStores(config, app.get<EventStore>(EVENT_STORE), app.get<DocumentStore>(DOCUMENT_STORE));
   await app.init();
   // Idempotent, and safe when several replicas start at once.

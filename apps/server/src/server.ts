@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BootstrapService, MailboxPollers, OutboxReactor, PostponementScheduler, PROJECTION_RUNNER, type Projector } from '@helpdesk/application';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { createHttpApp, listeningUrl } from '@helpdesk/http';
-import { verifyStores, type ServerConfig } from '@helpdesk/infrastructure';
+import { apiBodyLimits, verifyStores, type ServerConfig } from '@helpdesk/infrastructure';
 import { DOCUMENT_STORE, type DocumentStore } from '@helpdesk/read-store';
 import { ServerModule } from './server.module';
 
@@ -15,11 +15,7 @@ export interface RunningServer {
 
 /** The embedded all-in-one server: HTTP API, projector, postponement scheduler and mail channel in one process. */
 export const startServer = async (config: ServerConfig): Promise<RunningServer> => {
-  const app = await createHttpApp(ServerModule.forRoot(config), {
-    bodyLimitBytes: config.bodyLimitBytes,
-    rawMessageLimitBytes: config.mail.maxMessageBytes + 64 * 1024,
-    logFormat: config.logFormat,
-  });
+  const app = await createHttpApp(ServerModule.forRoot(config), { ...apiBodyLimits(config), logFormat: config.logFormat });
   await verifyStores(config, app.get<EventStore>(EVENT_STORE), app.get<DocumentStore>(DOCUMENT_STORE));
   await app.init();
 

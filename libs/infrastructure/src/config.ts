@@ -135,6 +135,15 @@ const readStoreConfig = (env: NodeJS.ProcessEnv): ReadStoreConfig => {
   return { kind, url, database };
 };
 
+/**
+ * The body limits of a process that serves the API: JSON bodies up to BODY_LIMIT_BYTES, and a raw mail
+ * (POST /api/mail/inbound) up to the largest mail taken in, with room for the headers an MTA adds.
+ */
+export const apiBodyLimits = (config: ServerConfig) => ({
+  bodyLimitBytes: config.bodyLimitBytes,
+  rawMessageLimitBytes: config.mail.maxMessageBytes + 64 * 1024,
+});
+
 /** Configuration comes from the environment, is checked once at start-up, and fails with the reason. */
 export const loadConfig = (env: NodeJS.ProcessEnv): ServerConfig => {
   const token = env['BOOTSTRAP_ADMIN_TOKEN'];
