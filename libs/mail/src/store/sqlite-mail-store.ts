@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from './sqlite-file';
 import type { FetchedBlob, MailStore, OutboxItem, OutboxStatus, Page, Receipt, ReceiptOutcome, ReceiptStatus, SyncState } from './mail-store';
 
 const SCHEMA = `
@@ -158,15 +157,9 @@ export class SqliteMailStore implements MailStore {
   private readonly statements = new Map<Database.Database, Map<string, Database.Statement>>();
 
   constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(path, 'FULL');
     this.db.exec(SCHEMA);
-    this.outcomes = new Database(path);
-    this.outcomes.pragma('synchronous = NORMAL');
-    this.outcomes.pragma('busy_timeout = 5000');
+    this.outcomes = openSqliteFile(path, 'NORMAL');
   }
 
   /** Prepared once per connection and text: the outbox reactor runs the same few statements per event. */
