@@ -28,8 +28,6 @@ export type MailboxInput = Omit<Partial<MailboxSettingsInput>, 'imap' | 'smtp'> 
   smtp?: ServerInput<ServerSettings> | null;
 };
 
-export const mailboxStream = (id: string) => `mailbox-${id}`;
-
 export class ConfigureMailbox {
   constructor(
     /** Undefined: create. */
@@ -66,7 +64,7 @@ export class ConfigureMailboxHandler implements ICommandHandler<ConfigureMailbox
         changes.smtp = input.smtp === null ? null : { ...withoutPassword(input.smtp), secretRef: await this.secretFor(input.smtp, known?.settings.smtp ?? null, stored) };
       }
       let replaced: string[] = [];
-      const outcome = await this.runner.run(ctx, { streamId: mailboxStream(id), decider: mailboxDecider }, async (uow, mailbox) => {
+      const outcome = await this.runner.run(ctx, { streamId: Streams.mailbox(id), decider: mailboxDecider }, async (uow, mailbox) => {
         const metadata = commandMetadata(ctx);
         const current = mailbox.state.kind === 'existing' && !mailbox.state.removed ? mailbox.state.settings : null;
         let command: MailboxCommand;
