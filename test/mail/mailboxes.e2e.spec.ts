@@ -58,7 +58,9 @@ describe('mailboxes', () => {
     expectProblem(await e2e.admin.get('/api/mail/mailboxes/nope'), 404);
   });
 
-  it('gives an address to one mailbox only, even to mailboxes created at the same moment; given up, it is free again', async () => {
+  it('gives an address to one mailbox only, claimed in the log; moved or removed, the mailbox gives it up', async () => {
+    // Requests in parallel, though this server may well take them one after the other: the race itself is
+    // staged in the next test, with a claim the directory does not know yet.
     const attempts = await Promise.all(Array.from({ length: 6 }, (_, i) => e2e.admin.post('/api/mail/mailboxes', { name: `Race ${i}`, address: 'race@helpdesk.test' })));
     const won = attempts.filter((r) => r.status === 201);
     expect(won).toHaveLength(1);
